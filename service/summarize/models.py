@@ -1,0 +1,94 @@
+"""Data passed into and out of the summariser: frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Order = Literal["rank", "source"]
+SimilarityKind = Literal["lexical", "semantic", "hybrid"]
+
+ORDERS: tuple[Order, ...] = ("rank", "source")
+SIMILARITY_KINDS: tuple[SimilarityKind, ...] = ("lexical", "semantic", "hybrid")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One source text about the story. Only ``id`` and ``text`` are required."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryOptions:
+    """What the caller wants back.
+
+    ``max_sentences`` and ``max_words`` are hard budgets; whichever binds first
+    stops the selection, and a sentence is never cut to fit.
+    """
+
+    max_sentences: int | None = 5
+    max_words: int | None = None
+    order: Order = "rank"
+    similarity: SimilarityKind = "hybrid"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A sentence of one article: ``text[start:end]`` of that article."""
+
+    article_index: int
+    position: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a summary sentence, or a sentence saying the same thing, stands."""
+
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A chosen sentence; ``citations[0]`` is where ``text`` comes from."""
+
+    text: str
+    score: float
+    support: int
+    citations: tuple[Citation, ...]
+    centrality: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleReport:
+    """What the summariser made of one input article."""
+
+    id: str
+    sentence_count: int
+    candidate_count: int
+    boilerplate_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    sentences: tuple[SummarySentence, ...]
+    articles: tuple[ArticleReport, ...]
+    sentence_count: int
+    candidate_count: int
+    similarity: SimilarityKind
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(sentence.text for sentence in self.sentences)
