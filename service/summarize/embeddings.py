@@ -70,6 +70,10 @@ class SentenceEncoder:
         try:
             import torch
             from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.set_verbosity_error()
+            transformers_logging.disable_progress_bar()
 
             torch.set_num_threads(threads)
             path = Path(model_dir) if model_dir is not None else default_model_dir()

@@ -88,6 +88,7 @@ class Summary:
     candidate_count: int
     similarity: SimilarityKind
     timings_ms: dict[str, float] = field(default_factory=dict)
+    embedding_cache: dict[str, int] | None = None
 
     @property
     def text(self) -> str:

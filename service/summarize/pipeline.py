@@ -139,12 +139,17 @@ def summarize(
     texts = [articles[s.article].text[s.start : s.end] for s in sentences]
     article_of = np.fromiter((s.article for s in sentences), dtype=np.int64, count=len(sentences))
     lexical = semantic = None
+    cache: dict[str, int] | None = None
     if options.similarity in ("lexical", "hybrid"):
         lexical = tfidf_vectors([tokenize(text) for text in texts], article_of.tolist())
         clock = _lap(timings, "lexical", clock)
     if options.similarity in ("semantic", "hybrid"):
         assert encoder is not None
+        before = _cache_counts(encoder)
         semantic = encoder.encode(texts)
+        after = _cache_counts(encoder)
+        if before is not None and after is not None:
+            cache = {key: after[key] - before[key] for key in ("hits", "misses")}
         clock = _lap(timings, "encode", clock)
     graph = similarity_graph(
         lexical,
@@ -192,6 +197,7 @@ def summarize(
         candidate_count=len(sentences),
         similarity=options.similarity,
         timings_ms=timings,
+        embedding_cache=cache,
     )
 
 
@@ -278,6 +284,12 @@ def _reading_key(articles: Sequence[Article], sentence: _Sentence) -> tuple[int,
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return (0, published.timestamp(), sentence.article, sentence.position)
+
+
+def _cache_counts(encoder: Encoder) -> dict[str, int] | None:
+    """The encoder's cache counters, if it keeps any (per process, sync workers)."""
+    info = getattr(encoder, "cache_info", None)
+    return info() if callable(info) else None
 
 
 def _lap(timings: dict[str, float], stage: str, started: float) -> float:

@@ -1,0 +1,49 @@
+"""gunicorn settings. Server settings only: the app reads SUMMARIZER_* itself.
+
+Sync workers, because the work is CPU-bound and one request keeps a core busy.
+The app, and with it the sentence encoder, is loaded once in the master
+(``preload_app``) and shared copy-on-write by the workers, so no request pays
+the model load. torch runs one thread per worker, and the master runs no
+inference before the fork: a forked OpenMP pool can deadlock a worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+# Before torch is imported by the app: one intra-op thread per sync worker.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8080')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
+worker_class = "sync"
+preload_app = True
+# A request may legitimately take seconds on a large cluster; the gateway's
+# timeout must be longer than this one (see README, "Behind a gateway").
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# A backstop against slow growth, not a cover for a leak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+    """Pin torch to one thread in the worker, then warm the encoder up there."""
+    import torch
+
+    torch.set_num_threads(1)
+    from service.wsgi import app
+
+    encoder = app.extensions["summarizer"].encoder
+    if encoder is not None:
+        encoder.encode(["The worker warms up its sentence encoder."])

@@ -1,0 +1,99 @@
+"""Thin views: read the body, load it, summarise, dump."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from werkzeug.exceptions import NotFound, UnsupportedMediaType
+
+from service.summarize import MODEL_NAME, Encoder, summarize
+
+from . import bp
+from .problems import MalformedJSON, problem
+from .schemas import Limits, dump_summary, request_schema
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiState:
+    """What the views need, put in ``app.extensions["summarizer"]`` by the app factory."""
+
+    limits: Limits
+    encoder: Encoder | None
+    model_expected: bool
+    max_sentences_considered: int
+
+
+def _state() -> ApiState:
+    state: ApiState = current_app.extensions["summarizer"]
+    return state
+
+
+def read_json_object() -> dict[str, Any]:
+    """The request body as a JSON object, or a 415/400/413 problem."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except RecursionError:
+        raise MalformedJSON("The JSON is nested too deeply.") from None
+    except ValueError as exc:
+        raise MalformedJSON(f"The body is not valid JSON: {_reason(exc)}") from None
+    if not isinstance(body, dict):
+        raise MalformedJSON("The body must be a JSON object.")
+    return body
+
+
+def _reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}."
+    return "it is not UTF-8 text."
+
+
+@bp.post("/v1/summaries")
+def create_summary() -> Response:
+    """Summarise the posted articles."""
+    state = _state()
+    payload = request_schema(state.limits).load(read_json_object())
+    started = time.perf_counter()
+    summary = summarize(
+        payload.articles,
+        payload.options,
+        encoder=state.encoder,
+        max_sentences_considered=state.max_sentences_considered,
+    )
+    elapsed = (time.perf_counter() - started) * 1000.0
+    return jsonify(dump_summary(summary, model=state.encoder is not None, elapsed_ms=elapsed))
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Alive: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Ready: the encoder is loaded (or the service runs lexical only)."""
+    state = _state()
+    if state.model_expected and state.encoder is None:
+        return problem(
+            503, "Not ready", "The sentence encoder is not loaded.", headers={"Retry-After": "5"}
+        )
+    model = MODEL_NAME if state.encoder is not None else None
+    return jsonify(status="ready", model=model)
+
+
+@bp.get("/openapi.yaml")
+def openapi() -> Response:
+    """The API contract."""
+    if not SPEC_PATH.is_file():
+        raise NotFound()
+    return Response(SPEC_PATH.read_bytes(), mimetype="application/yaml")

@@ -1,0 +1,81 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from service.api import bp
+from service.api.problems import register_error_handlers
+from service.api.routes import ApiState
+from service.api.schemas import Limits
+from service.config import Settings
+from service.summarize import Encoder, SentenceEncoder
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, encoder: Encoder | None = None) -> Flask:
+    """Build the app.
+
+    Args:
+        settings: Defaults to ``Settings.from_env(os.environ)``.
+        encoder: A loaded sentence encoder to share (tests do); when None and
+            ``settings.load_model`` is true, the encoder is loaded here, once.
+    """
+    settings = settings or Settings.from_env(os.environ)
+    app = Flask(__name__)
+    configure_logging(settings)
+    apply_settings(app, settings, encoder)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> None:
+    """Flask's own limits, and the state the views read."""
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # Werkzeug's form-parsing limits do not apply: bodies are JSON, read whole.
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.compact = True  # type: ignore[attr-defined]
+    if encoder is None and settings.load_model:
+        encoder = SentenceEncoder(
+            settings.model_dir,
+            threads=settings.torch_threads,
+            cache_size=settings.embedding_cache_size,
+        )
+        log.info("sentence encoder loaded in %.2f s", encoder.load_seconds)
+    app.extensions["summarizer"] = ApiState(
+        limits=Limits(
+            max_articles=settings.max_articles,
+            max_article_chars=settings.max_article_chars,
+            max_total_chars=settings.max_total_chars,
+            max_summary_sentences=settings.max_summary_sentences,
+            max_summary_words=settings.max_summary_words,
+            default_max_sentences=settings.default_max_sentences,
+            default_similarity=settings.default_similarity,
+            default_order=settings.default_order,
+        ),
+        encoder=encoder if settings.load_model else None,
+        model_expected=settings.load_model,
+        max_sentences_considered=settings.max_sentences_considered,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def configure_logging(settings: Settings) -> None:
+    """One root handler at the configured level; article text is never logged."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(settings.log_level.upper())
+    for noisy in ("transformers", "urllib3", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,108 @@
+"""Settings: read once from the environment, checked at start, immutable after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+PREFIX = "SUMMARIZER_"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the service cannot run with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything an operator can set. Each field is ``SUMMARIZER_<NAME>`` in the environment.
+
+    The README's configuration table lists them; keep the two in step.
+    """
+
+    # Limits on what a request may carry.
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_articles: int = 5000
+    max_article_chars: int = 2_000_000
+    max_total_chars: int = 24_000_000
+    max_sentences_considered: int = 60_000
+    max_summary_sentences: int = 100
+    max_summary_words: int = 10_000
+    # Defaults of the request options.
+    default_max_sentences: int = 5
+    default_similarity: str = "hybrid"
+    default_order: str = "rank"
+    # The sentence encoder.
+    load_model: bool = True
+    model_dir: str | None = None
+    torch_threads: int = 1
+    embedding_cache_size: int = 50_000
+    # Logging.
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_body_bytes",
+            "max_articles",
+            "max_article_chars",
+            "max_total_chars",
+            "max_sentences_considered",
+            "max_summary_sentences",
+            "max_summary_words",
+            "default_max_sentences",
+            "torch_threads",
+        ):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be >= 1")
+        if self.embedding_cache_size < 0:
+            raise SettingsError(f"{PREFIX}EMBEDDING_CACHE_SIZE must be >= 0")
+        if self.default_max_sentences > self.max_summary_sentences:
+            raise SettingsError(
+                f"{PREFIX}DEFAULT_MAX_SENTENCES must be <= {PREFIX}MAX_SUMMARY_SENTENCES"
+            )
+        if self.default_similarity not in ("lexical", "semantic", "hybrid"):
+            raise SettingsError(f"{PREFIX}DEFAULT_SIMILARITY must be lexical, semantic or hybrid")
+        if self.default_similarity != "lexical" and not self.load_model:
+            raise SettingsError(
+                f"{PREFIX}DEFAULT_SIMILARITY must be lexical when {PREFIX}LOAD_MODEL is false"
+            )
+        if self.default_order not in ("rank", "source"):
+            raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be rank or source")
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise SettingsError(f"{PREFIX}LOG_LEVEL must be a logging level name")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from ``SUMMARIZER_*`` variables; unset ones keep their default.
+
+        Raises:
+            SettingsError: If a value does not parse or is out of range.
+        """
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = environ.get(PREFIX + field.name.upper())
+            if raw is None or raw.strip() == "":
+                continue
+            parse = _PARSERS.get(str(field.type), str)
+            try:
+                values[field.name] = parse(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"{PREFIX}{field.name.upper()}: {exc}") from None
+        return cls(**values)
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "int": int,
+    "bool": _parse_bool,
+    "str": str,
+    "str | None": str,
+}
