@@ -39,7 +39,7 @@ def read_json_object() -> dict[str, Any]:
     """The request body as a JSON object, or a 415/400/413 problem."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    raw = request.get_data(cache=False)
+    raw = request.get_data()
     try:
         body = json.loads(raw)
     except RecursionError:

@@ -70,8 +70,8 @@ class RankingParams:
     damping: float = 0.15
     position_decay: float = 8.0
     support_threshold_lexical: float = 0.45
-    support_threshold_semantic: float = 0.6
-    support_threshold_hybrid: float = 0.5
+    support_threshold_semantic: float = 0.7
+    support_threshold_hybrid: float = 0.45
     support_weight: float = 0.5
     unpunctuated_quality: float = 0.5
 

@@ -22,8 +22,8 @@ def select_diverse(
     """Greedy selection by score under hard budgets, without repetition.
 
     A sentence is skipped when its similarity to a chosen one reaches
-    ``max_overlap``, or when either lists the other in ``same_claim`` (the
-    support groups). A sentence that does not fit the word budget is skipped
+    ``max_overlap``, or when it or any sentence in its ``same_claim`` group
+    (its citations) is cited by a chosen one. A sentence that does not fit the word budget is skipped
     and shorter ones are still tried; none is ever cut. Ties in score go to the
     lower index, so the result is deterministic.
 
@@ -55,13 +55,12 @@ def select_diverse(
     if same_claim and len(same_claim) != n:
         raise ValueError("same_claim must have one entry per sentence")
     matrix = sp.csr_matrix(similarity)
-    claimed_by: list[list[int]] = [[] for _ in range(n)] if same_claim else []
-    for index, group in enumerate(same_claim):
-        for other in group:
-            claimed_by[other].append(index)
     order = np.lexsort((np.arange(n), -np.asarray(scores, dtype=np.float64)))
     chosen: list[int] = []
     blocked = np.zeros(n, dtype=bool)
+    # A chosen sentence and the sentences it cites: a candidate that cites any
+    # of them says the same thing, even where the two did not match directly.
+    cited = np.zeros(n, dtype=bool)
     words_left = max_words
     shortest = min(word_counts) if n else 0
     for index in order.tolist():
@@ -69,7 +68,8 @@ def select_diverse(
             break
         if words_left is not None and words_left < shortest:
             break
-        if blocked[index]:
+        group = list(same_claim[index]) if same_claim else []
+        if blocked[index] or cited[index] or cited[group].any():
             continue
         if words_left is not None and word_counts[index] > words_left:
             continue
@@ -79,7 +79,6 @@ def select_diverse(
         begin, end = matrix.indptr[index], matrix.indptr[index + 1]
         neighbours = matrix.indices[begin:end]
         blocked[neighbours[matrix.data[begin:end] >= max_overlap]] = True
-        if same_claim:
-            blocked[list(same_claim[index])] = True
-            blocked[claimed_by[index]] = True
+        cited[index] = True
+        cited[group] = True
     return chosen

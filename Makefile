@@ -1,0 +1,50 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PORT ?= 8080
+# torch is pinned in the same pip step as everything else: a looser torch
+# requirement (sentence-transformers, pulled in by the model package, has one)
+# would fetch a CUDA build of several GB.
+TORCH_PIN := torch==2.13.0
+
+.PHONY: help install install-dev run test lint clean
+
+help:
+	@echo "make run        create $(VENV), install, serve with gunicorn on \$$PORT (default 8080)"
+	@echo "make test       install with test extras and run the whole test suite"
+	@echo "make lint       ruff and mypy --strict on service/"
+	@grep -hE '^[a-z-]+:.*## ' $(wildcard mk/*.mk) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet "$(TORCH_PIN)" -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) install --quiet "$(TORCH_PIN)" -e ".[test,eval,deploy]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c config/gunicorn.conf.py service.wsgi:app
+
+test: install-dev
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check service tests
+	$(VENV)/bin/mypy --strict service/summarize
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+include $(wildcard mk/*.mk)

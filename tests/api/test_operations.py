@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.app import create_app
+from service.config import Settings, SettingsError
+
+
+def test_healthz(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_readyz_names_the_model(client: FlaskClient) -> None:
+    body = client.get("/readyz").get_json()
+    assert body == {"status": "ready", "model": "all-MiniLM-L6-v2"}
+
+
+def test_lexical_only_deployment_is_ready_without_a_model(client: FlaskClient) -> None:
+    app = create_app(Settings(load_model=False, default_similarity="lexical"))
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["model"] is None
+
+
+def test_openapi_is_served(client: FlaskClient) -> None:
+    response = client.get("/openapi.yaml")
+    assert response.status_code == 200
+    assert yaml.safe_load(response.data)["paths"]["/v1/summaries"]["post"]
+
+
+def test_url_map_equals_spec_paths(app: Flask, spec: dict) -> None:
+    routes = {
+        (rule.rule, method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item}
+    assert routes == documented
+
+
+def test_settings_from_env() -> None:
+    settings = Settings.from_env({
+        "SUMMARIZER_MAX_ARTICLES": "10",
+        "SUMMARIZER_LOAD_MODEL": "false",
+        "SUMMARIZER_DEFAULT_SIMILARITY": "lexical",
+        "SUMMARIZER_MODEL_DIR": "/models/minilm",
+        "UNRELATED": "x",
+    })
+    assert settings.max_articles == 10
+    assert settings.load_model is False
+    assert settings.model_dir == "/models/minilm"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"SUMMARIZER_MAX_ARTICLES": "many"},
+        {"SUMMARIZER_MAX_ARTICLES": "0"},
+        {"SUMMARIZER_LOAD_MODEL": "maybe"},
+        {"SUMMARIZER_DEFAULT_SIMILARITY": "bm25"},
+        {"SUMMARIZER_LOAD_MODEL": "false"},
+        {"SUMMARIZER_DEFAULT_MAX_SENTENCES": "500"},
+        {"SUMMARIZER_LOG_LEVEL": "LOUD"},
+    ],
+)
+def test_bad_settings_fail_fast(environ: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="SUMMARIZER_"):
+        Settings.from_env(environ)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.builders import BOILERPLATE_LINES, QUOTE, STORY, story_payload
+
+
+def post(client: FlaskClient, body: Any) -> Any:
+    return client.post("/v1/summaries", json=body)
+
+
+def assert_exact_citations(body: dict[str, Any], texts: dict[str, str]) -> None:
+    for sentence in body["sentences"]:
+        first = sentence["citations"][0]
+        assert texts[first["article_id"]][first["start"] : first["end"]] == sentence["text"]
+        for citation in sentence["citations"]:
+            span = texts[citation["article_id"]][citation["start"] : citation["end"]]
+            assert span and span == span.strip()
+        assert sentence["support"] == len({c["article_id"] for c in sentence["citations"]})
+
+
+@pytest.mark.parametrize("similarity", ["lexical", "semantic", "hybrid"])
+def test_summary_cites_exact_spans(client: FlaskClient, similarity: str) -> None:
+    response = post(client, story_payload(similarity=similarity))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert 1 <= len(body["sentences"]) <= 5
+    assert_exact_citations(body, STORY)
+    assert body["summary"] == " ".join(s["text"] for s in body["sentences"])
+    assert body["meta"]["similarity"] == similarity
+
+
+def test_default_summary_has_the_quote_cited_by_every_source(client: FlaskClient) -> None:
+    body = post(client, story_payload()).get_json()
+    assert len(body["sentences"]) == 5
+    top = body["sentences"][0]
+    assert "Ostrova" in top["text"]
+    assert {c["article_id"] for c in top["citations"]} == set(STORY)
+    assert top["support"] == 4
+    assert any("We will not return to work" in STORY["runon"][c["start"] : c["end"]]
+               for c in top["citations"] if c["article_id"] == "runon")
+    assert QUOTE.split()[0] in STORY["wire"]
+
+
+def test_no_boilerplate_and_no_run_on_is_chosen(client: FlaskClient) -> None:
+    body = post(client, story_payload(max_sentences=20)).get_json()
+    for sentence in body["sentences"]:
+        assert len(sentence["text"].split()) <= 60
+        for line in BOILERPLATE_LINES:
+            assert line not in sentence["text"] and sentence["text"] not in line
+
+
+def test_no_two_sentences_say_the_same_thing(client: FlaskClient) -> None:
+    body = post(client, story_payload(max_sentences=20)).get_json()
+    spans = [
+        {(c["article_id"], c["sentence_index"]) for c in s["citations"]} for s in body["sentences"]
+    ]
+    for i, first in enumerate(spans):
+        for second in spans[i + 1 :]:
+            assert not first & second
+
+
+def test_max_words_is_a_hard_budget(client: FlaskClient) -> None:
+    body = post(client, story_payload(max_sentences=10, max_words=45)).get_json()
+    assert body["sentences"]
+    assert sum(len(s["text"].split()) for s in body["sentences"]) <= 45
+
+
+def test_order_source_is_reading_order(client: FlaskClient) -> None:
+    payload = story_payload(max_sentences=6, order="source")
+    dates = ["2026-03-04T10:00:00Z", "2026-03-02T10:00:00+02:00", "2026-03-03T09:00:00Z", None]
+    for article, date in zip(payload["articles"], dates, strict=True):
+        article["published_at"] = date
+    body = post(client, payload).get_json()
+    rank = {"copy": 0, "paraphrase": 1, "wire": 2, "runon": 3}
+    keys = [(rank[s["citations"][0]["article_id"]], s["citations"][0]["sentence_index"])
+            for s in body["sentences"]]
+    assert keys == sorted(keys)
+
+
+def test_same_request_same_response(client: FlaskClient) -> None:
+    first = post(client, story_payload()).get_json()
+    second = post(client, story_payload()).get_json()
+    assert first["sentences"] == second["sentences"]
+
+
+def test_articles_report_counts(client: FlaskClient) -> None:
+    body = post(client, story_payload()).get_json()
+    reports = {r["id"]: r for r in body["articles"]}
+    assert list(reports) == list(STORY)
+    assert reports["copy"]["boilerplate_count"] >= 4
+    for report in reports.values():
+        assert report["candidate_count"] + report["boilerplate_count"] == report["sentence_count"]
+
+
+def test_optional_article_fields_are_accepted(client: FlaskClient) -> None:
+    payload = story_payload()
+    payload["articles"][0].update(
+        title="Dockworkers strike", source="Wire", url="https://example.org/a", published_at=None
+    )
+    assert post(client, payload).status_code == 200
+
+
+def test_second_request_hits_the_embedding_cache(client: FlaskClient) -> None:
+    post(client, story_payload())
+    meta = post(client, story_payload()).get_json()["meta"]
+    assert meta["embedding_cache"]["misses"] == 0
+    assert meta["embedding_cache"]["hits"] == meta["candidate_count"]

@@ -1,0 +1,103 @@
+"""Shared fixtures: one sentence encoder per session, apps built per test (flaskr style).
+
+Every response the API tests receive through ``client`` is checked against
+``openapi.yaml``, so the contract is tested by every API test, not by a few.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_core import Config, OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from werkzeug.test import EnvironBuilder, TestResponse
+
+from service.app import create_app
+from service.config import Settings
+from service.summarize import SentenceEncoder, load_encoder
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC_PATH = ROOT / "openapi.yaml"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> SentenceEncoder:
+    """The real MiniLM encoder, loaded once for the whole run."""
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def openapi() -> OpenAPI:
+    config = Config(
+        extra_media_type_deserializers={
+            "application/problem+json": json.loads,
+            "application/yaml": lambda data: data.decode() if isinstance(data, bytes) else data,
+        }
+    )
+    return OpenAPI.from_file_path(str(SPEC_PATH), config=config)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Defaults; tests that need other limits override this fixture or build their own."""
+    return Settings()
+
+
+@pytest.fixture
+def app(settings: Settings, encoder: SentenceEncoder) -> Flask:
+    application = create_app(settings, encoder=encoder)
+    application.config["TESTING"] = True
+    return application
+
+
+class ContractClient(FlaskClient):
+    """A test client that validates every response against openapi.yaml."""
+
+    openapi: OpenAPI
+    spec: dict[str, Any]
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        response = super().open(*args, **kwargs)
+        check_contract(self.openapi, self.spec, response)
+        return response
+
+
+def check_contract(openapi: OpenAPI, spec: dict[str, Any], response: TestResponse) -> None:
+    """Raise if ``response`` breaks the contract (documented or, off-spec, problem+json)."""
+    request = response.request
+    operation = spec["paths"].get(request.path, {}).get(request.method.lower())
+    if operation is not None:
+        assert str(response.status_code) in operation["responses"], (
+            f"{request.method} {request.path}: status {response.status_code} is not documented"
+        )
+        # The body was consumed by the app; the operation is found by method and path.
+        bare = EnvironBuilder(path=request.path, method=request.method).get_request()
+        openapi.validate_response(WerkzeugOpenAPIRequest(bare), WerkzeugOpenAPIResponse(response))
+    if response.status_code >= 400:
+        assert response.mimetype == "application/problem+json", response.mimetype
+        problem_schema = dict(spec["components"]["schemas"]["Problem"])
+        jsonschema.validate(response.get_json(), problem_schema)
+        assert response.get_json()["status"] == response.status_code
+
+
+@pytest.fixture
+def client(app: Flask, openapi: OpenAPI, spec: dict[str, Any]) -> Iterator[FlaskClient]:
+    app.test_client_class = ContractClient
+    ContractClient.openapi = openapi
+    ContractClient.spec = spec
+    with app.test_client() as test_client:
+        yield test_client
