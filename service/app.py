@@ -12,7 +12,7 @@ from service.api.problems import register_error_handlers
 from service.api.routes import ApiState
 from service.api.schemas import Limits
 from service.config import Settings
-from service.summarize import Encoder, SentenceEncoder
+from service.summarize import Encoder, SentenceEncoder, warm_up_segmenter
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
+    # Punkt's tables are built here, before gunicorn forks, not by the first request.
+    warm_up_segmenter()
     if encoder is None and settings.load_model:
         encoder = SentenceEncoder(
             settings.model_dir,

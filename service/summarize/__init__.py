@@ -25,6 +25,12 @@ from .models import (
     SummarySentence,
 )
 from .pipeline import DEFAULT_PARAMS, Encoder, RankingParams, summarize
+from .segmentation import split_sentences
+
+
+def warm_up_segmenter() -> None:
+    """Build the sentence splitter's tables now rather than on the first request."""
+    split_sentences("Warm up. The tables load once.")
 
 
 def load_encoder(**kwargs: object) -> SentenceEncoder:
@@ -53,4 +59,5 @@ __all__ = [
     "TooManySentences",
     "load_encoder",
     "summarize",
+    "warm_up_segmenter",
 ]
