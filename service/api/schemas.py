@@ -73,8 +73,12 @@ def request_schema(limits: Limits) -> Schema:
             required=True,
             validate=[validate.Length(min=1, max=limits.max_article_chars), _not_blank],
         )
-        title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-        source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+        title = fields.String(
+            load_default=None, allow_none=True, validate=validate.Length(max=2000)
+        )
+        source = fields.String(
+            load_default=None, allow_none=True, validate=validate.Length(max=500)
+        )
         url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
         published_at = fields.AwareDateTime(
             load_default=None, allow_none=True, format="iso", default_timezone=None
@@ -97,9 +101,7 @@ def request_schema(limits: Limits) -> Schema:
             allow_none=True,
             validate=validate.Range(min=1, max=limits.max_summary_words),
         )
-        order = fields.String(
-            load_default=limits.default_order, validate=validate.OneOf(ORDERS)
-        )
+        order = fields.String(load_default=limits.default_order, validate=validate.OneOf(ORDERS))
         similarity = fields.String(
             load_default=limits.default_similarity, validate=validate.OneOf(SIMILARITY_KINDS)
         )
@@ -117,11 +119,14 @@ def request_schema(limits: Limits) -> Schema:
             required=True,
             validate=validate.Length(min=1, max=limits.max_articles),
         )
-        options = fields.Nested(OptionsSchema, load_default=lambda: SummaryOptions(
-            max_sentences=limits.default_max_sentences,
-            order=limits.default_order,  # type: ignore[arg-type]
-            similarity=limits.default_similarity,  # type: ignore[arg-type]
-        ))
+        options = fields.Nested(
+            OptionsSchema,
+            load_default=lambda: SummaryOptions(
+                max_sentences=limits.default_max_sentences,
+                order=limits.default_order,  # type: ignore[arg-type]
+                similarity=limits.default_similarity,  # type: ignore[arg-type]
+            ),
+        )
 
         @validates_schema(skip_on_field_errors=True)
         def check_articles(self, data: dict[str, Any], **_: Any) -> None:

@@ -52,7 +52,8 @@ _FURNITURE = re.compile(
 _BYLINE = re.compile(
     r"""^\W*(?:
           (?:by|from|written\s+by|reporting\s+by|editing\s+by|additional\s+reporting\s+by)\s+\S
-        | (?:agencies|staff|wires?|staff\s+and\s+agencies|ap|afp|reuters|associated\s+press|bloomberg)\W*$
+        | (?:agencies|staff|wires?|staff\s+and\s+agencies|ap|afp|reuters
+          |associated\s+press|bloomberg)\W*$
         )""",
     re.IGNORECASE | re.VERBOSE,
 )

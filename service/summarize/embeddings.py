@@ -82,7 +82,9 @@ class SentenceEncoder:
         except EncoderUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - any loader failure means "unavailable"
-            raise EncoderUnavailable(f"cannot load the sentence encoder: {type(exc).__name__}") from exc
+            raise EncoderUnavailable(
+                f"cannot load the sentence encoder: {type(exc).__name__}"
+            ) from exc
         self._model.eval()
         self._torch = torch
         self._threads = threads

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from .boilerplate import classify, is_unpunctuated
 from .centrality import lexrank_scores
@@ -34,7 +35,7 @@ from .models import (
 from .redundancy import select_diverse
 from .segmentation import count_words, split_blocks, split_sentences
 from .similarity import similarity_graph, tfidf_vectors, tokenize
-from .support import Match, find_support
+from .support import find_support
 
 
 class Encoder(Protocol):
@@ -61,6 +62,9 @@ class RankingParams:
         unpunctuated_quality: Prior and score factor of sentences cut from a
             run-on article, so that a claim is quoted from a clean source
             when one says it too.
+        shortlist_factor: The encoder sees this many sentences per sentence
+            wanted (the best by lexical rank), at least ``shortlist_min``;
+            0 encodes every sentence.
     """
 
     lexical_weight: float = 0.5
@@ -74,6 +78,8 @@ class RankingParams:
     support_threshold_hybrid: float = 0.45
     support_weight: float = 0.5
     unpunctuated_quality: float = 0.5
+    shortlist_factor: int = 6
+    shortlist_min: int = 30
 
     def support_threshold(self, kind: SimilarityKind) -> float:
         return {
@@ -138,59 +144,80 @@ def summarize(
 
     texts = [articles[s.article].text[s.start : s.end] for s in sentences]
     article_of = np.fromiter((s.article for s in sentences), dtype=np.int64, count=len(sentences))
-    lexical = semantic = None
-    cache: dict[str, int] | None = None
-    if options.similarity in ("lexical", "hybrid"):
+    quality = np.fromiter((s.quality for s in sentences), dtype=np.float64, count=len(sentences))
+    positions = np.fromiter((s.position for s in sentences), dtype=np.float64, count=len(sentences))
+    prior = quality / (1.0 + positions / params.position_decay)
+    n = len(sentences)
+    kind = options.similarity
+    shortlist_size = _shortlist_size(options, params, n)
+    lexical = None
+    ranking: _Ranking | None = None
+    if kind != "semantic" or shortlist_size < n:
         lexical = tfidf_vectors([tokenize(text) for text in texts], article_of.tolist())
+        lexical_graph = similarity_graph(
+            lexical,
+            None,
+            top_k=params.top_k,
+            min_similarity=params.min_similarity,
+            keep_above=params.support_threshold_lexical,
+        )
+        ranking = _rank(lexical_graph, prior, quality, article_of, "lexical", params)
         clock = _lap(timings, "lexical", clock)
-    if options.similarity in ("semantic", "hybrid"):
+
+    cache: dict[str, int] | None = None
+    if kind != "lexical":
         assert encoder is not None
+        # The encoder is the costly stage: it sees the lexical shortlist only,
+        # and the shortlist is re-ranked with the full similarity.
+        if ranking is not None and shortlist_size < n:
+            order = np.lexsort((np.arange(n), -ranking.scores))
+            shortlist = np.sort(order[:shortlist_size])
+        else:
+            shortlist = np.arange(n)
         before = _cache_counts(encoder)
-        semantic = encoder.encode(texts)
+        semantic = encoder.encode([texts[i] for i in shortlist])
         after = _cache_counts(encoder)
         if before is not None and after is not None:
             cache = {key: after[key] - before[key] for key in ("hits", "misses")}
         clock = _lap(timings, "encode", clock)
-    graph = similarity_graph(
-        lexical,
-        semantic,
-        lexical_weight=params.lexical_weight,
-        semantic_floor=params.semantic_floor,
-        top_k=params.top_k,
-        min_similarity=params.min_similarity,
-        keep_above=min(params.support_threshold(options.similarity), 1.0),
-    )
-    clock = _lap(timings, "graph", clock)
-
-    quality = np.fromiter((s.quality for s in sentences), dtype=np.float64, count=len(sentences))
-    positions = np.fromiter((s.position for s in sentences), dtype=np.float64, count=len(sentences))
-    prior = quality / (1.0 + positions / params.position_decay)
-    centrality = lexrank_scores(graph, prior=prior, damping=params.damping)
-    clock = _lap(timings, "centrality", clock)
-
-    threshold = params.support_threshold(options.similarity)
-    matches = find_support(graph, article_of, threshold=threshold)
-    support = np.fromiter((1 + len(m) for m in matches), dtype=np.float64, count=len(matches))
-    scores = centrality * len(sentences) * quality * (1.0 + params.support_weight * (support - 1))
-    clock = _lap(timings, "support", clock)
+        local = _rank(
+            similarity_graph(
+                lexical[shortlist] if (lexical is not None and kind == "hybrid") else None,
+                semantic,
+                lexical_weight=params.lexical_weight,
+                semantic_floor=params.semantic_floor,
+                top_k=params.top_k,
+                min_similarity=params.min_similarity,
+                keep_above=params.support_threshold(kind),
+            ),
+            prior[shortlist],
+            quality[shortlist],
+            article_of[shortlist],
+            kind,
+            params,
+            fallback=ranking,
+            index=shortlist,
+        )
+        ranking = _lift(local, shortlist, n, ranking)
+        clock = _lap(timings, "rerank", clock)
+    assert ranking is not None
 
     chosen = select_diverse(
-        scores,
-        graph,
+        ranking.scores,
+        ranking.graph,
         [count_words(text) for text in texts],
         max_sentences=options.max_sentences,
         max_words=options.max_words,
-        max_overlap=threshold,
-        same_claim=[[match.sentence for match in group] for group in matches],
+        max_overlap=params.support_threshold(kind),
+        same_claim=ranking.same_claim,
     )
     _lap(timings, "select", clock)
     if options.order == "source":
         chosen.sort(key=lambda index: _reading_key(articles, sentences[index]))
-    best = float(scores.max())
+    best = float(ranking.scores.max())
     return Summary(
         sentences=tuple(
-            _summary_sentence(articles, sentences, texts, index, scores, best, centrality, matches)
-            for index in chosen
+            _summary_sentence(articles, sentences, texts, index, ranking, best) for index in chosen
         ),
         articles=tuple(reports),
         sentence_count=total,
@@ -235,7 +262,9 @@ def _segment(
                 continue
             candidates += 1
             quality = params.unpunctuated_quality if (run_on or segment.forced) else 1.0
-            sentences.append(_Sentence(article_index, position, verdict.start, verdict.end, quality))
+            sentences.append(
+                _Sentence(article_index, position, verdict.start, verdict.end, quality)
+            )
         reports.append(
             ArticleReport(
                 id=article.id,
@@ -252,20 +281,104 @@ def _summary_sentence(
     sentences: list[_Sentence],
     texts: list[str],
     index: int,
-    scores: npt.NDArray[np.float64],
+    ranking: _Ranking,
     best: float,
-    centrality: npt.NDArray[np.float64],
-    matches: list[list[Match]],
 ) -> SummarySentence:
     citations = [_citation(articles, sentences[index])]
-    citations.extend(_citation(articles, sentences[match.sentence]) for match in matches[index])
+    citations.extend(_citation(articles, sentences[other]) for other in ranking.same_claim[index])
     return SummarySentence(
         text=texts[index],
-        score=round(float(scores[index]) / best, 6) if best > 0 else 0.0,
+        score=round(float(ranking.scores[index]) / best, 6) if best > 0 else 0.0,
         support=len(citations),
         citations=tuple(citations),
-        centrality=round(float(centrality[index]) * len(sentences), 6),
+        centrality=round(float(ranking.centrality[index]), 6),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    """Scores and support groups of sentences, in one index space.
+
+    ``centrality`` is scaled so that the average sentence of the graph has 1.0;
+    ``same_claim[i]`` lists, by article, the sentences that say what ``i`` says.
+    """
+
+    graph: sp.csr_matrix
+    article_of: npt.NDArray[np.int64]
+    centrality: npt.NDArray[np.float64]
+    scores: npt.NDArray[np.float64]
+    same_claim: list[list[int]]
+
+
+def _rank(
+    graph: sp.csr_matrix,
+    prior: npt.NDArray[np.float64],
+    quality: npt.NDArray[np.float64],
+    article_of: npt.NDArray[np.int64],
+    kind: SimilarityKind,
+    params: RankingParams,
+    *,
+    fallback: _Ranking | None = None,
+    index: npt.NDArray[np.int64] | None = None,
+) -> _Ranking:
+    """Centrality raised by support, over one graph.
+
+    With ``fallback`` (the lexical ranking of every sentence) and ``index``
+    (where this graph's sentences stand in it), an article that this graph
+    finds no match in may still support a sentence through a lexical match.
+    """
+    centrality = lexrank_scores(graph, prior=prior, damping=params.damping) * len(prior)
+    matches = find_support(graph, article_of, threshold=params.support_threshold(kind))
+    same_claim: list[list[int]] = []
+    for row, group in enumerate(matches):
+        if index is None:
+            same_claim.append([match.sentence for match in group])
+            continue
+        found = {int(article_of[m.sentence]): int(index[m.sentence]) for m in group}
+        if fallback is not None:
+            for other in fallback.same_claim[int(index[row])]:
+                found.setdefault(int(fallback.article_of[other]), other)
+        same_claim.append([found[article] for article in sorted(found)])
+    support = np.fromiter((1 + len(g) for g in same_claim), dtype=np.float64, count=len(matches))
+    scores = centrality * quality * (1.0 + params.support_weight * (support - 1))
+    return _Ranking(graph, article_of, centrality, scores, same_claim)
+
+
+def _lift(
+    local: _Ranking, shortlist: npt.NDArray[np.int64], n: int, fallback: _Ranking | None
+) -> _Ranking:
+    """Put a ranking of the shortlist back into the index space of all sentences.
+
+    Sentences left off the shortlist keep their lexical order, below every
+    shortlisted one, so that a large budget still fills.
+    """
+    if len(shortlist) == n and np.array_equal(shortlist, np.arange(n)):
+        return local
+    assert fallback is not None
+    coo = local.graph.tocoo()
+    graph = sp.csr_matrix(
+        (coo.data, (shortlist[coo.row], shortlist[coo.col])), shape=(n, n)
+    )
+    floor = float(local.scores.min()) if len(local.scores) else 0.0
+    outside = fallback.scores / max(float(fallback.scores.max()), 1e-12) * floor * 0.5
+    scores = outside.copy()
+    scores[shortlist] = local.scores
+    centrality = fallback.centrality.copy()
+    centrality[shortlist] = local.centrality
+    same_claim = list(fallback.same_claim)
+    for row, position in enumerate(shortlist.tolist()):
+        same_claim[position] = local.same_claim[row]
+    return _Ranking(graph, fallback.article_of, centrality, scores, same_claim)
+
+
+def _shortlist_size(options: SummaryOptions, params: RankingParams, n: int) -> int:
+    """How many sentences the encoder sees: a multiple of the sentences wanted."""
+    if params.shortlist_factor <= 0:
+        return n
+    wanted = options.max_sentences or n
+    if options.max_words is not None:
+        wanted = min(wanted, max(1, options.max_words // 12))
+    return min(n, max(params.shortlist_min, params.shortlist_factor * wanted))
 
 
 def _citation(articles: Sequence[Article], sentence: _Sentence) -> Citation:

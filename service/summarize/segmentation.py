@@ -31,7 +31,9 @@ _WORD = re.compile(r"\S+")
 # "alAssad", "McCain" and "iPhone" stay whole.
 _GLUE = re.compile(r"(?:(?<=[A-Za-z][a-z]{2})|(?<=[.!?\"”’)]))(?=[A-Z][a-z])")
 # ... unless the left side is a prefix that lost its hyphen ("proRussian").
-_PREFIXES = frozenset("anti co counter ex mid multi neo non over pan post pre pro semi sub trans ultra un".split())
+_PREFIXES = frozenset(
+    "anti co counter ex mid multi neo non over pan post pre pro semi sub trans ultra un".split()
+)
 _LETTERS_BEFORE = re.compile(r"[A-Za-z]+$")
 # A plausible sentence start inside a run-on: a capitalised word after a word
 # that does not usually precede a name ("the", "of", "President" ...).
@@ -180,9 +182,7 @@ def _cut_long(
         stack.append((left, first_end))
 
 
-def _best_boundary(
-    text: str, words: list[tuple[int, int]], max_words: int, max_chars: int
-) -> int:
+def _best_boundary(text: str, words: list[tuple[int, int]], max_words: int, max_chars: int) -> int:
     """Index of the word that should start the second half of a too-long piece."""
     count = len(words)
     middle = count / 2

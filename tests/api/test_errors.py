@@ -35,7 +35,9 @@ def pointers(response: Any) -> list[str]:
         (b"", "application/json", 400),
     ],
 )
-def test_unreadable_bodies(client: FlaskClient, body: bytes, content_type: str, status: int) -> None:
+def test_unreadable_bodies(
+    client: FlaskClient, body: bytes, content_type: str, status: int
+) -> None:
     response = client.post("/v1/summaries", data=body, content_type=content_type)
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
@@ -60,10 +62,14 @@ def test_unreadable_bodies(client: FlaskClient, body: bytes, content_type: str, 
         ({"articles": [{"id": "", "text": WIRE}]}, "#/articles/0/id"),
         ({"articles": [{"id": "a", "text": WIRE}, {"id": "a", "text": WIRE}]}, "#/articles/1/id"),
         ({"articles": [{"id": "a", "text": WIRE, "body": "x"}]}, "#/articles/0/body"),
-        ({"articles": [{"id": "a", "text": WIRE, "published_at": "yesterday"}]},
-         "#/articles/0/published_at"),
-        ({"articles": [{"id": "a", "text": WIRE, "published_at": "2026-03-02T10:00:00"}]},
-         "#/articles/0/published_at"),
+        (
+            {"articles": [{"id": "a", "text": WIRE, "published_at": "yesterday"}]},
+            "#/articles/0/published_at",
+        ),
+        (
+            {"articles": [{"id": "a", "text": WIRE, "published_at": "2026-03-02T10:00:00"}]},
+            "#/articles/0/published_at",
+        ),
         ({"articles": ["text"]}, "#/articles/0"),
         ({**story_payload(), "extra": 1}, "#/extra"),
         ({**story_payload(), "options": {"max_sentences": 0}}, "#/options/max_sentences"),
@@ -93,10 +99,12 @@ def test_every_bad_field_is_listed(client: FlaskClient) -> None:
 
 
 def test_nothing_summarisable(client: FlaskClient) -> None:
-    body = {"articles": [
-        {"id": "a", "text": "Photo: Lena Hart / Reuters\nPowered by automated translation"},
-        {"id": "b", "text": "4.2231907-118273\nShort line."},
-    ]}
+    body = {
+        "articles": [
+            {"id": "a", "text": "Photo: Lena Hart / Reuters\nPowered by automated translation"},
+            {"id": "b", "text": "4.2231907-118273\nShort line."},
+        ]
+    }
     response = client.post("/v1/summaries", json=body)
     assert response.status_code == 422
     assert response.get_json()["type"].endswith("insufficient-content")
@@ -151,8 +159,15 @@ def test_unknown_path_is_404(client: FlaskClient) -> None:
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("method", "path"), [("get", "/v1/summaries"), ("post", "/healthz"),
-                                              ("delete", "/readyz"), ("put", "/openapi.yaml")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/v1/summaries"),
+        ("post", "/healthz"),
+        ("delete", "/readyz"),
+        ("put", "/openapi.yaml"),
+    ],
+)
 def test_wrong_method_is_405(client: FlaskClient, method: str, path: str) -> None:
     response = getattr(client, method)(path)
     assert response.status_code == 405
