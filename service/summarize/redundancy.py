@@ -24,8 +24,9 @@ def select_diverse(
     A sentence is skipped when its similarity to a chosen one reaches
     ``max_overlap``, or when it or any sentence of its ``same_claim`` group
     (its citations) is cited by a chosen one. A sentence that does not fit
-    the word budget is skipped and shorter ones are still tried; none is ever cut. Ties in score go to the
-    lower index, so the result is deterministic.
+    the word budget is skipped and shorter ones are still tried; none is
+    ever cut. Ties in score go to the lower index, so the result is
+    deterministic.
 
     Args:
         scores: Score of each sentence, shape (n_sentences,).
