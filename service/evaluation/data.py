@@ -3,7 +3,8 @@
 Format (see the eval data README): ``{"id", "documents": [{"id", "title", "text"}],
 "references": [...], "reference_ids": [...], "query"?: {...}}``, and for peer files
 ``{"id", "summaries": {system: text}}``. References and peer summaries have one
-sentence per line; they are returned as running text (lines joined by a space).
+sentence per line: references are returned as running text (lines joined by a space),
+peer summaries keep one sentence per line.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ class Cluster:
 def running_text(text: str) -> str:
     """Join the lines of a one-sentence-per-line summary with single spaces."""
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def sentence_lines(text: str) -> str:
+    """Strip every line of a one-sentence-per-line summary and drop blank lines."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -89,7 +95,7 @@ def load_peers(path: str | Path) -> dict[str, dict[str, str]]:
         path: A ``.jsonl`` file of ``{"id", "summaries": {system: text}}`` lines.
 
     Returns:
-        ``{cluster id: {system: running text}}``.
+        ``{cluster id: {system: summary, one sentence per line}}``.
 
     Raises:
         ValueError: If a line lacks ``id`` or ``summaries``.
@@ -98,7 +104,7 @@ def load_peers(path: str | Path) -> dict[str, dict[str, str]]:
     for number, row in _lines(Path(path)):
         try:
             peers[row["id"]] = {
-                system: running_text(text) for system, text in row["summaries"].items()
+                system: sentence_lines(text) for system, text in row["summaries"].items()
             }
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{path}:{number}: not a peers line ({exc!r})") from exc
