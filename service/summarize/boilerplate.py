@@ -43,7 +43,7 @@ _FURNITURE = re.compile(
     | \badvertisement\b | \bsponsored\b
     | \bterms\s+of\s+(?:use|service)\b | \bprivacy\s+policy\b | \bcookies?\s+policy\b
     | \bwe\s+use\s+cookies\b | \bjavascript\b.{0,30}\b(?:enable|disabled|required)\b
-    | https?://\S+ | \bwww\.\S+ | \S+@\S+\.\w{2,}
+    | https?://\S+ | \bwww\.\S+ | [\w.+-]+@[\w-]+\.\w{2,}
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -67,6 +67,15 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 
+# Every furniture or credit pattern holds one of these; a sentence with none
+# of them skips the costly regular expressions.
+_TRIGGERS = (
+    "photo", "image", "picture", "video", "graphic", "credit", "comment", "powered",
+    "translation", "click", "tap here", "subscribe", "newsletter", "sign up", "rights reserved",
+    "copyright", "©", "follow us", "share", "read ", "related", "advertisement", "sponsored",
+    "terms of", "privacy", "cookie", "javascript", "http", "www.", "@", "getty", "shutterstock",
+    "istock", "via ", "/", "(l)", "(r)", "(c)", "(left)", "(right)", "(cent",
+)
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _LETTER = re.compile(r"[^\W\d_]")
 _LONGEST_WORD = 40
@@ -158,7 +167,10 @@ def _sentence_reason(sentence: str) -> str:
     letters = len(_LETTER.findall(sentence))
     if letters < 0.5 * len("".join(words)):
         return "stray"
-    if _FURNITURE.search(sentence) or _CREDIT.search(sentence):
+    lowered = sentence.lower()
+    if any(trigger in lowered for trigger in _TRIGGERS) and (
+        _FURNITURE.search(sentence) or _CREDIT.search(sentence)
+    ):
         return "furniture"
     return ""
 
