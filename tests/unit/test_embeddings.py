@@ -1,0 +1,102 @@
+"""The MiniLM sentence encoder: shape, norms, caching and loading failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.summarize import EncoderUnavailable, SentenceEncoder, load_encoder
+from tests.builders import QUOTE
+
+SENTENCES = [
+    QUOTE,
+    "Union leader Mara Ostrova said the dockworkers would not go back to work.",
+    "Exporters warned that a long strike would delay shipments of grain and timber.",
+    "The cat sat on the mat.",
+]
+
+
+def test_embeddings_are_unit_rows_of_384(encoder: SentenceEncoder) -> None:
+    vectors = encoder.encode(SENTENCES)
+
+    assert vectors.shape == (len(SENTENCES), 384)
+    assert encoder.dimension == 384
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_no_texts_give_an_empty_array(encoder: SentenceEncoder) -> None:
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_same_text_gives_the_same_vector(encoder: SentenceEncoder) -> None:
+    vectors = encoder.encode([SENTENCES[2], SENTENCES[0], SENTENCES[2]])
+    again = encoder.encode([SENTENCES[2]])
+
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors[0], again[0])
+
+
+def test_paraphrase_is_closer_than_an_unrelated_sentence(encoder: SentenceEncoder) -> None:
+    quote, paraphrase, other, cat = encoder.encode(SENTENCES)
+
+    assert quote @ paraphrase > quote @ other > quote @ cat
+
+
+def test_second_call_hits_the_cache(encoder: SentenceEncoder) -> None:
+    texts = [f"Ship number {i} waited outside the harbour of Valdoria." for i in range(5)]
+    before = encoder.cache_info()
+
+    first = encoder.encode(texts)
+    middle = encoder.cache_info()
+    second = encoder.encode(texts)
+    after = encoder.cache_info()
+
+    assert middle["misses"] - before["misses"] == 5
+    assert middle["hits"] == before["hits"]
+    assert after["hits"] - middle["hits"] == 5
+    assert after["misses"] == middle["misses"]
+    np.testing.assert_array_equal(first, second)
+
+
+def test_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
+    small = load_encoder(cache_size=2)
+    a, b, c = (f"Crane {name} collapsed at the port last week." for name in "ABC")
+
+    small.encode([a, b])
+    small.encode([a])  # a is now the most recently used
+    small.encode([c])  # evicts b
+    assert small.cache_info()["size"] == 2
+
+    hits = small.cache_info()["hits"]
+    small.encode([a])
+    assert small.cache_info()["hits"] == hits + 1
+    misses = small.cache_info()["misses"]
+    small.encode([b])
+    assert small.cache_info()["misses"] == misses + 1
+
+
+def test_vectors_do_not_depend_on_batch_companions() -> None:
+    # Without a cache each call runs the model; padding to a longer companion must not matter.
+    uncached = load_encoder(cache_size=0)
+    alone = uncached.encode([SENTENCES[3]])
+    padded = uncached.encode([SENTENCES[3], " ".join(SENTENCES[:3])])
+
+    assert uncached.cache_info()["size"] == 0
+    np.testing.assert_allclose(alone[0], padded[0], atol=1e-5)
+
+
+def test_missing_model_dir_raises_encoder_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(EncoderUnavailable):
+        SentenceEncoder(tmp_path / "no-such-model")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"threads": 0}, {"batch_size": 0}, {"max_length": 4}, {"cache_size": -1}],
+)
+def test_bad_settings_raise_value_error(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError):
+        SentenceEncoder(**kwargs)  # type: ignore[arg-type]

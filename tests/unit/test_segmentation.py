@@ -1,0 +1,225 @@
+"""Sentence units with exact offsets, on tidy prose, run-ons and hostile inputs."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from service.summarize.segmentation import (
+    MAX_SENTENCE_CHARS,
+    MAX_SENTENCE_WORDS,
+    Segment,
+    split_blocks,
+    split_sentences,
+)
+from tests.builders import COPY, PARAPHRASE, RUNON, WIRE
+
+
+def texts(text: str, segments: list[Segment]) -> list[str]:
+    return [text[s.start : s.end] for s in segments]
+
+
+def assert_well_formed(
+    text: str,
+    segments: list[Segment],
+    *,
+    max_words: int = MAX_SENTENCE_WORDS,
+    max_chars: int = MAX_SENTENCE_CHARS,
+) -> None:
+    previous_end = 0
+    for segment in segments:
+        unit = text[segment.start : segment.end]
+        assert 0 <= segment.start < segment.end <= len(text)
+        assert unit == unit.strip(), "units are trimmed of white space"
+        assert segment.start >= previous_end, "units are in reading order and never overlap"
+        assert len(unit.split()) <= max_words
+        assert len(unit) <= max_chars
+        previous_end = segment.end
+
+
+@pytest.mark.parametrize(
+    "text", [WIRE, COPY, PARAPHRASE, RUNON], ids=["wire", "copy", "paraphrase", "runon"]
+)
+def test_offsets_give_back_the_trimmed_sentence(text: str) -> None:
+    segments = split_sentences(text)
+
+    assert segments
+    assert_well_formed(text, segments)
+    # Nothing but white space is lost between units.
+    assert "".join("".join(texts(text, segments)).split()) == "".join(text.split())
+
+
+def test_offsets_are_exact_around_odd_white_space() -> None:
+    text = "\ufeff  \tFirst sentence here.   Second one follows it.\u00a0\n\n  Third line.  "
+
+    units = texts(text, split_sentences(text))
+
+    assert units == ["First sentence here.", "Second one follows it.", "Third line."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mr. Smith met the port director on Monday.",
+        "The talks were set for Jan. 12 in the capital.",
+        "The U.S. Senate voted to approve the bill on Tuesday.",
+        "Mr. Putin spoke with U.S. President Joe Biden on Jan. 12 about the talks.",
+        "Dr. Jones said the U.S. and the U.K. would meet again.",
+    ],
+)
+def test_abbreviations_do_not_end_a_sentence(sentence: str) -> None:
+    text = f"{sentence} The strike went on. Ships waited outside."
+
+    assert texts(text, split_sentences(text)) == [
+        sentence,
+        "The strike went on.",
+        "Ships waited outside.",
+    ]
+
+
+def test_each_line_is_its_own_block() -> None:
+    text = (
+        "Valdoria dockworkers strike over safety\n"
+        "Dockworkers rally outside the port gates. Photo: Lena Hart / Reuters\n"
+        "Thousands of dockworkers walked off the job on Monday. Ships waited."
+    )
+
+    segments = split_sentences(text)
+
+    assert texts(text, segments) == [
+        "Valdoria dockworkers strike over safety",
+        "Dockworkers rally outside the port gates.",
+        "Photo: Lena Hart / Reuters",
+        "Thousands of dockworkers walked off the job on Monday.",
+        "Ships waited.",
+    ]
+    assert [s.block for s in segments] == [0, 1, 1, 2, 2]
+    assert len(split_blocks(text)) == 3
+
+
+def test_punctuated_sentences_are_not_forced() -> None:
+    assert not any(s.forced for s in split_sentences(WIRE))
+
+
+def test_runon_article_is_cut_into_short_units() -> None:
+    segments = split_sentences(RUNON)
+    units = texts(RUNON, segments)
+
+    assert_well_formed(RUNON, segments)
+    assert len(RUNON.split()) > MAX_SENTENCE_WORDS
+    assert len(units) >= 4
+    assert all(s.forced for s in segments)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("went on strike at the port on Monday", "We will not return to work"),
+        ("outside the port gates on Monday", "The strike follows an accident"),
+        ("cuts to safety inspections for the accident", "Port director Anton Belik"),
+        ("two smaller ports in the south of the country", "Ships queued outside the harbour"),
+    ],
+)
+def test_runon_is_cut_where_sentences_were_glued(left: str, right: str) -> None:
+    units = texts(RUNON, split_sentences(RUNON))
+
+    assert any(unit.endswith(left) for unit in units)
+    assert any(unit.startswith(right) for unit in units)
+
+
+RUNON_NAMES = (
+    "Senator John McCain met proRussian leaders and President Bashar alAssad in the capital "
+    "on MondayThey discussed the war and the future of the region with officials from many "
+    "countries for hours and the talks ran late into the night while crowds gathered outside "
+    "the building to protest against the meeting and the antiWar groups in the city on "
+    "MondayWe will keep talking said a spokesman for the group of negotiators who had "
+    "travelled from abroad to attend the meeting in the capital on an iPhone"
+)
+
+
+@pytest.mark.parametrize("word", ["McCain", "proRussian", "alAssad", "antiWar", "iPhone"])
+def test_glue_cutting_keeps_names_and_prefixes_whole(word: str) -> None:
+    units = texts(RUNON_NAMES, split_sentences(RUNON_NAMES))
+
+    assert len(units) >= 3, "the run-on was cut at its glued boundaries"
+    assert any(word in unit.split() for unit in units)
+
+
+def test_short_glued_text_is_left_alone() -> None:
+    # Glue is only looked for in a unit that is too long; a short one is left as it is.
+    text = "The port reopened on MondayWe are told."
+
+    assert texts(text, split_sentences(text)) == [text]
+
+
+def test_enormous_token_is_cut_by_characters() -> None:
+    text = "x" * 1_000_000
+
+    segments = split_sentences(text)
+
+    assert_well_formed(text, segments)
+    assert sum(s.end - s.start for s in segments) == len(text)
+    assert segments[-1].end == len(text)
+
+
+def test_megabyte_of_words_without_punctuation_obeys_the_limits() -> None:
+    rng = random.Random(7)
+    vocabulary = ["port", "strike", "Harbour", "ships", "union", "Valdoria", "crane", "the"]
+    text = " ".join(rng.choice(vocabulary) for _ in range(160_000))[:1_000_000]
+    assert len(text) >= 900_000
+
+    segments = split_sentences(text)
+
+    assert_well_formed(text, segments)
+    assert sum(len(text[s.start : s.end].split()) for s in segments) == len(text.split())
+
+
+@pytest.mark.parametrize(("max_words", "max_chars"), [(2, 20), (10, 60), (30, 200)])
+def test_custom_limits_are_obeyed(max_words: int, max_chars: int) -> None:
+    text = RUNON + "\n" + WIRE + "\n" + "y" * 500
+
+    segments = split_sentences(text, max_words=max_words, max_chars=max_chars)
+
+    assert_well_formed(text, segments, max_words=max_words, max_chars=max_chars)
+
+
+def test_crlf_text_keeps_exact_offsets() -> None:
+    text = WIRE.replace("\n", "\r\n")
+
+    crlf = split_sentences(text)
+    lf = split_sentences(WIRE)
+
+    assert_well_formed(text, crlf)
+    assert not any("\r" in unit or "\n" in unit for unit in texts(text, crlf))
+    assert texts(text, crlf) == texts(WIRE, lf)
+
+
+def test_lone_carriage_returns_and_unicode_line_breaks_separate_blocks() -> None:
+    text = "First line here\rSecond line here\u2028Third line here"
+
+    assert texts(text, split_sentences(text)) == [
+        "First line here",
+        "Second line here",
+        "Third line here",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", " \r\n\t \u2028 ", "\ufeff"])
+def test_blank_text_has_no_sentences(text: str) -> None:
+    assert split_sentences(text) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "parameter"),
+    [
+        ({"max_words": 1}, "max_words"),
+        ({"max_words": 0}, "max_words"),
+        ({"max_chars": 19}, "max_chars"),
+    ],
+)
+def test_bad_limits_raise_value_error_naming_the_parameter(
+    kwargs: dict[str, int], parameter: str
+) -> None:
+    with pytest.raises(ValueError, match=parameter):
+        split_sentences("Some text here.", **kwargs)

@@ -1,0 +1,118 @@
+"""Cross-source support on hand-built similarity graphs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from service.summarize.support import Match, find_support
+
+
+def graph(n: int, edges: dict[tuple[int, int], float]) -> sp.csr_matrix:
+    matrix = np.zeros((n, n))
+    for (i, j), value in edges.items():
+        matrix[i, j] = matrix[j, i] = value
+    return sp.csr_matrix(matrix)
+
+
+def articles(*indices: int) -> np.ndarray:
+    return np.array(indices, dtype=np.int64)
+
+
+def test_best_match_in_each_other_article() -> None:
+    # Sentence 0 (article 0) resembles 2 and 3 (article 1) and 4 (article 2).
+    similarity = graph(5, {(0, 2): 0.6, (0, 3): 0.8, (0, 4): 0.5})
+
+    groups = find_support(similarity, articles(0, 0, 1, 1, 2), threshold=0.45)
+
+    assert groups[0] == [Match(3, pytest.approx(0.8)), Match(4, pytest.approx(0.5))]
+    assert groups[3] == [Match(0, pytest.approx(0.8))]
+    assert groups[1] == []
+
+
+def test_matches_are_ordered_by_article_not_by_similarity() -> None:
+    similarity = graph(4, {(0, 1): 0.5, (0, 2): 0.9, (0, 3): 0.7})
+
+    groups = find_support(similarity, articles(0, 3, 1, 2), threshold=0.4)
+
+    assert [m.sentence for m in groups[0]] == [2, 3, 1]
+
+
+def test_threshold_is_inclusive_and_weaker_matches_are_ignored() -> None:
+    similarity = graph(4, {(0, 1): 0.5, (0, 2): 0.4999, (0, 3): 0.2})
+
+    groups = find_support(similarity, articles(0, 1, 2, 3), threshold=0.5)
+
+    assert [m.sentence for m in groups[0]] == [1]
+    assert groups[2] == [] and groups[3] == []
+
+
+def test_weaker_match_is_used_when_the_best_is_below_threshold_elsewhere() -> None:
+    # The strongest neighbour is in the same article; the other article's match still counts.
+    similarity = graph(3, {(0, 1): 0.95, (0, 2): 0.6})
+
+    groups = find_support(similarity, articles(0, 0, 1), threshold=0.5)
+
+    assert groups[0] == [Match(2, pytest.approx(0.6))]
+
+
+def test_same_article_matches_are_excluded() -> None:
+    similarity = graph(3, {(0, 1): 1.0, (1, 2): 1.0, (0, 2): 1.0})
+
+    groups = find_support(similarity, articles(4, 4, 4), threshold=0.1)
+
+    assert groups == [[], [], []]
+
+
+def test_ties_go_to_the_earlier_sentence() -> None:
+    similarity = graph(5, {(0, 4): 0.7, (0, 2): 0.7, (0, 3): 0.7})
+
+    groups = find_support(similarity, articles(0, 1, 1, 1, 1), threshold=0.5)
+
+    assert groups[0] == [Match(2, pytest.approx(0.7))]
+
+
+def test_ties_do_not_depend_on_stored_order() -> None:
+    # Same graph, stored with its column indices in descending order.
+    dense = np.zeros((4, 4))
+    dense[0, [1, 2, 3]] = dense[[1, 2, 3], 0] = 0.7
+    rows, cols = np.nonzero(dense)
+    order = np.lexsort((-cols, rows))
+    unsorted = sp.csr_matrix((dense[rows, cols][order], (rows[order], cols[order])), shape=(4, 4))
+    unsorted.indices = unsorted.indices.copy()
+    for row in range(4):
+        begin, end = unsorted.indptr[row], unsorted.indptr[row + 1]
+        unsorted.indices[begin:end] = unsorted.indices[begin:end][::-1]
+        unsorted.data[begin:end] = unsorted.data[begin:end][::-1]
+
+    groups = find_support(unsorted, articles(0, 1, 1, 1), threshold=0.5)
+
+    assert groups[0] == [Match(1, pytest.approx(0.7))]
+
+
+def test_support_is_symmetric_for_exact_copies() -> None:
+    # One sentence copied word for word by three outlets: each lists the other two.
+    similarity = graph(6, {(0, 2): 1.0, (0, 4): 1.0, (2, 4): 1.0, (1, 3): 0.2})
+
+    groups = find_support(similarity, articles(0, 0, 1, 1, 2, 2), threshold=0.45)
+
+    assert [m.sentence for m in groups[0]] == [2, 4]
+    assert [m.sentence for m in groups[2]] == [0, 4]
+    assert [m.sentence for m in groups[4]] == [0, 2]
+    assert groups[1] == groups[3] == groups[5] == []
+
+
+def test_empty_graph_has_no_groups() -> None:
+    assert find_support(sp.csr_matrix((0, 0)), articles(), threshold=0.5) == []
+
+
+@pytest.mark.parametrize("threshold", [0.0, -0.1, 1.01])
+def test_threshold_out_of_range_raises(threshold: float) -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        find_support(graph(2, {}), articles(0, 1), threshold=threshold)
+
+
+def test_mismatched_articles_raise() -> None:
+    with pytest.raises(ValueError, match="articles"):
+        find_support(graph(3, {}), articles(0, 1), threshold=0.5)
