@@ -31,7 +31,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # A backstop against slow growth, not a cover for a leak.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
-accesslog = "-"
+# The app writes one JSON access line per request, with its request id.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

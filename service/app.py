@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask
+from flask import Flask, g, has_request_context
+from pythonjsonlogger.json import JsonFormatter
 
 from service.api import bp
+from service.api.hooks import register_hooks
 from service.api.problems import register_error_handlers
 from service.api.routes import ApiState
 from service.api.schemas import Limits
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     apply_settings(app, settings, encoder)
     register_blueprints(app)
     register_error_handlers(app)
+    register_hooks(app, settings.accepted_api_keys())
     return app
 
 
@@ -71,13 +74,38 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+class _RequestIdFilter(logging.Filter):
+    """Stamp every record logged inside a request with that request's id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
 def configure_logging(settings: Settings) -> None:
-    """One root handler at the configured level; article text is never logged."""
+    """One stderr handler on the root logger: JSON lines by default.
+
+    Article text is never logged; records carry ids, sizes and timings only.
+    """
     root = logging.getLogger()
-    if not root.handlers:
+    handler = next((h for h in root.handlers if getattr(h, "_summarizer", False)), None)
+    if handler is None:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._summarizer = True  # type: ignore[attr-defined]
+        handler.addFilter(_RequestIdFilter())
         root.addHandler(handler)
+    if settings.log_format == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
     root.setLevel(settings.log_level.upper())
     for noisy in ("transformers", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -37,8 +37,12 @@ class Settings:
     model_dir: str | None = None
     torch_threads: int = 1
     embedding_cache_size: int = 50_000
+    # Authentication (off when neither is set: the gateway authenticates).
+    api_keys: str | None = None
+    api_keys_file: str | None = None
     # Logging.
     log_level: str = "INFO"
+    log_format: str = "json"
 
     def __post_init__(self) -> None:
         for name in (
@@ -68,8 +72,26 @@ class Settings:
             )
         if self.default_order not in ("rank", "source"):
             raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be rank or source")
+        if self.log_format not in ("json", "text"):
+            raise SettingsError(f"{PREFIX}LOG_FORMAT must be json or text")
+        if self.api_keys_file is not None:
+            try:
+                with open(self.api_keys_file, encoding="utf-8") as handle:
+                    handle.read(1)
+            except OSError as exc:
+                raise SettingsError(
+                    f"{PREFIX}API_KEYS_FILE cannot be read: {exc.strerror}"
+                ) from None
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError(f"{PREFIX}LOG_LEVEL must be a logging level name")
+
+    def accepted_api_keys(self) -> tuple[str, ...]:
+        """The bearer tokens accepted: comma-separated in the variable, one a line in the file."""
+        keys = [key.strip() for key in (self.api_keys or "").split(",")]
+        if self.api_keys_file:
+            with open(self.api_keys_file, encoding="utf-8") as handle:
+                keys.extend(line.strip() for line in handle)
+        return tuple(key for key in keys if key and not key.startswith("#"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
