@@ -67,6 +67,7 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
         encoder=encoder if settings.load_model else None,
         model_expected=settings.load_model,
         max_sentences_considered=settings.max_sentences_considered,
+        request_timeout=settings.request_timeout_seconds or None,
     )
 
 

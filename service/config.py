@@ -28,6 +28,9 @@ class Settings:
     max_sentences_considered: int = 60_000
     max_summary_sentences: int = 100
     max_summary_words: int = 10_000
+    # Seconds a summary may take before it is abandoned with a 503 (0: no budget).
+    # Keep it below gunicorn's GUNICORN_TIMEOUT, which kills the worker instead.
+    request_timeout_seconds: float = 30.0
     # Defaults of the request options.
     default_max_sentences: int = 5
     default_similarity: str = "hybrid"
@@ -58,6 +61,8 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be >= 1")
+        if self.request_timeout_seconds < 0:
+            raise SettingsError(f"{PREFIX}REQUEST_TIMEOUT_SECONDS must be >= 0")
         if self.embedding_cache_size < 0:
             raise SettingsError(f"{PREFIX}EMBEDDING_CACHE_SIZE must be >= 0")
         if self.default_max_sentences > self.max_summary_sentences:
@@ -124,6 +129,7 @@ def _parse_bool(raw: str) -> bool:
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "int": int,
+    "float": float,
     "bool": _parse_bool,
     "str": str,
     "str | None": str,

@@ -17,6 +17,8 @@ from service.summarize import (
     TooManySentences,
 )
 
+from .deadline import DeadlineExceeded
+
 PROBLEM_JSON = "application/problem+json"
 _BASE = "tag:summarizer.service,2026:problems/"
 VALIDATION_ERROR = _BASE + "validation-error"
@@ -24,6 +26,7 @@ MALFORMED_JSON = _BASE + "malformed-json"
 INSUFFICIENT_CONTENT = _BASE + "insufficient-content"
 TOO_MANY_SENTENCES = _BASE + "too-many-sentences"
 ENCODER_UNAVAILABLE = _BASE + "encoder-unavailable"
+TIME_BUDGET_EXCEEDED = _BASE + "time-budget-exceeded"
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,17 @@ def register_error_handlers(app: Flask) -> None:
         items = pointers(error.messages)
         log.warning("validation failed: %s", ", ".join(i["pointer"] for i in items[:10]))
         return validation_problem(items)
+
+    @app.errorhandler(DeadlineExceeded)
+    def too_slow(error: DeadlineExceeded) -> Response:
+        log.warning("time budget of %g s exceeded on %s", error.seconds, request.path)
+        return problem(
+            503,
+            "Time budget exceeded",
+            f"{error} Send fewer or shorter articles, or retry later.",
+            type_=TIME_BUDGET_EXCEEDED,
+            headers={"Retry-After": "30"},
+        )
 
     @app.errorhandler(SummarizationError)
     def domain(error: SummarizationError) -> Response:

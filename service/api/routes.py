@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound, UnsupportedMediaType
 from service.summarize import MODEL_NAME, Encoder, summarize
 
 from . import bp
+from .deadline import deadline
 from .problems import MalformedJSON, problem
 from .schemas import Limits, dump_summary, request_schema
 
@@ -28,6 +29,7 @@ class ApiState:
     encoder: Encoder | None
     model_expected: bool
     max_sentences_considered: int
+    request_timeout: float | None = None
 
 
 def _state() -> ApiState:
@@ -63,12 +65,13 @@ def create_summary() -> Response:
     state = _state()
     payload = request_schema(state.limits).load(read_json_object())
     started = time.perf_counter()
-    summary = summarize(
-        payload.articles,
-        payload.options,
-        encoder=state.encoder,
-        max_sentences_considered=state.max_sentences_considered,
-    )
+    with deadline(state.request_timeout):
+        summary = summarize(
+            payload.articles,
+            payload.options,
+            encoder=state.encoder,
+            max_sentences_considered=state.max_sentences_considered,
+        )
     elapsed = (time.perf_counter() - started) * 1000.0
     return jsonify(dump_summary(summary, model=state.encoder is not None, elapsed_ms=elapsed))
 

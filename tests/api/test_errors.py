@@ -198,3 +198,28 @@ def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient) -> Non
     assert client.get("/readyz").status_code == 503
     lexical = client.post("/v1/summaries", json=story_payload(similarity="lexical"))
     assert lexical.status_code == 200
+
+
+def test_time_budget_ends_the_request_cleanly(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as clock
+
+    state = app.extensions["summarizer"]
+    app.extensions["summarizer"] = dataclasses.replace(state, request_timeout=0.2)
+
+    def slow(*_: Any, **__: Any) -> None:
+        for _ in range(100):  # 10 s at most, were the budget ignored
+            clock.sleep(0.1)
+
+    monkeypatch.setattr("service.api.routes.summarize", slow)
+    started = clock.perf_counter()
+    response = client.post("/v1/summaries", json=story_payload())
+    assert clock.perf_counter() - started < 2.0
+    assert response.status_code == 503
+    assert response.get_json()["type"].endswith("time-budget-exceeded")
+    assert response.headers["Retry-After"] == "30"
+    # The worker is not left broken: the next request is served.
+    monkeypatch.undo()
+    app.extensions["summarizer"] = state
+    assert client.post("/v1/summaries", json=story_payload()).status_code == 200
