@@ -10,6 +10,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from service.api import bp
 from service.api.hooks import register_hooks
+from service.api.metrics import MODEL_LOAD, register_metrics
 from service.api.problems import register_error_handlers
 from service.api.routes import ApiState
 from service.api.schemas import Limits
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     register_blueprints(app)
     register_error_handlers(app)
     register_hooks(app, settings.accepted_api_keys())
+    register_metrics(app)
     return app
 
 
@@ -53,6 +55,7 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
             cache_size=settings.embedding_cache_size,
         )
         log.info("sentence encoder loaded in %.2f s", encoder.load_seconds)
+        MODEL_LOAD.set(encoder.load_seconds)
     app.extensions["summarizer"] = ApiState(
         limits=Limits(
             max_articles=settings.max_articles,

@@ -16,8 +16,8 @@ from .problems import problem
 access_log = logging.getLogger("service.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
-# Paths that stay open when API keys are on: probes and the contract.
-_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.yaml"})
+# Paths that stay open when API keys are on: probes, metrics and the contract.
+_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.yaml", "/metrics"})
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -15,6 +15,7 @@ from service.summarize import MODEL_NAME, Encoder, summarize
 
 from . import bp
 from .deadline import deadline
+from .metrics import observe_summary
 from .problems import MalformedJSON, problem
 from .schemas import Limits, dump_summary, request_schema
 
@@ -73,6 +74,7 @@ def create_summary() -> Response:
             max_sentences_considered=state.max_sentences_considered,
         )
     elapsed = (time.perf_counter() - started) * 1000.0
+    observe_summary(summary)
     return jsonify(dump_summary(summary, model=state.encoder is not None, elapsed_ms=elapsed))
 
 

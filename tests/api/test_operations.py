@@ -71,3 +71,17 @@ def test_settings_from_env() -> None:
 def test_bad_settings_fail_fast(environ: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match="SUMMARIZER_"):
         Settings.from_env(environ)
+
+
+def test_metrics_count_requests_stages_and_cache(client: FlaskClient) -> None:
+    from tests.builders import story_payload
+
+    client.post("/v1/summaries", json=story_payload())
+    client.post("/v1/summaries", json=story_payload())
+    client.get("/nowhere")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'summarizer_http_requests_total{method="POST",route="/v1/summaries",status="200"}' in text
+    assert 'route="unmatched",status="404"' in text
+    assert 'summarizer_stage_duration_seconds_count{stage="segment"}' in text
+    assert 'summarizer_embedding_cache_total{result="hit"}' in text
+    assert "summarizer_sentences_per_request_bucket" in text
