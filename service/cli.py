@@ -1,0 +1,183 @@
+"""``summarize``: the summariser on the command line, no server needed.
+
+    summarize story/                      # every .txt file of a folder is an article
+    summarize a.txt b.txt --max-words 100
+    summarize cluster.jsonl --json        # one {"id", "text", ...} object a line
+    summarize request.json                # a POST /v1/summaries body
+    cat request.json | summarize -
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from service.summarize import (
+    ORDERS,
+    SIMILARITY_KINDS,
+    Article,
+    SummarizationError,
+    Summary,
+    SummaryOptions,
+    load_encoder,
+    summarize,
+)
+
+
+class InputError(ValueError):
+    """The command line names something that is not a usable article."""
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
+    """Run the command; returns the exit status (0 ok, 2 bad input, 1 nothing to summarise)."""
+    out = stdout or sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        articles = list(read_articles(args.inputs))
+        if not articles:
+            raise InputError("no article found in the inputs")
+        options = SummaryOptions(
+            max_sentences=args.max_sentences,
+            max_words=args.max_words,
+            order=args.order,
+            similarity=args.similarity,
+        )
+        encoder = None if args.similarity == "lexical" else load_encoder()
+        summary = summarize(articles, options, encoder=encoder)
+    except (InputError, ValueError) as exc:
+        print(f"summarize: {exc}", file=sys.stderr)
+        return 2
+    except SummarizationError as exc:
+        print(f"summarize: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(as_json(summary), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(as_text(summary, {a.id: a for a in articles}))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarize",
+        description="Extractive summary of news articles about one story, with citations.",
+    )
+    parser.add_argument(
+        "inputs", nargs="+", help="text files, folders of .txt files, .jsonl or .json files, or -"
+    )
+    parser.add_argument("--max-sentences", type=_positive, default=5)
+    parser.add_argument("--max-words", type=_positive, default=None)
+    parser.add_argument("--order", choices=ORDERS, default="rank")
+    parser.add_argument("--similarity", choices=SIMILARITY_KINDS, default="hybrid")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def read_articles(inputs: Iterable[str]) -> Iterable[Article]:
+    """Articles from files, folders, JSON lines, a request body, or standard input."""
+    for name in inputs:
+        if name == "-":
+            yield from _from_json_text(sys.stdin.read(), "<stdin>")
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(path.glob("*.txt")):
+                yield Article(id=child.stem, text=_read(child))
+        elif path.suffix == ".jsonl":
+            for number, line in enumerate(_read(path).splitlines(), start=1):
+                if line.strip():
+                    yield _article(_loads(line, f"{path}:{number}"), f"{path}:{number}")
+        elif path.suffix == ".json":
+            yield from _from_json_text(_read(path), str(path))
+        else:
+            yield Article(id=path.stem, text=_read(path))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+
+
+def _loads(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not JSON ({exc.msg})") from None
+
+
+def _from_json_text(text: str, where: str) -> Iterable[Article]:
+    data = _loads(text, where)
+    items = data.get("articles") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputError(f"{where}: expected a list of articles or {{'articles': [...]}}")
+    for index, item in enumerate(items):
+        yield _article(item, f"{where}#{index}")
+
+
+def _article(item: Any, where: str) -> Article:
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise InputError(f"{where}: an article is an object with a 'text' string")
+    return Article(
+        id=str(item.get("id", where)),
+        text=item["text"],
+        title=item.get("title"),
+        source=item.get("source"),
+        url=item.get("url"),
+    )
+
+
+def as_json(summary: Summary) -> dict[str, Any]:
+    """The summary in the shape of the API's 200 body (without timings)."""
+    return {
+        "summary": summary.text,
+        "sentences": [
+            {
+                "text": s.text,
+                "score": s.score,
+                "support": s.support,
+                "citations": [
+                    {
+                        "article_id": c.article_id,
+                        "sentence_index": c.sentence_index,
+                        "start": c.start,
+                        "end": c.end,
+                    }
+                    for c in s.citations
+                ],
+            }
+            for s in summary.sentences
+        ],
+    }
+
+
+def as_text(summary: Summary, articles: dict[str, Article]) -> str:
+    """Numbered sentences, each followed by its numbered citations."""
+    lines = []
+    for number, sentence in enumerate(summary.sentences, start=1):
+        lines.append(f"{number}. {sentence.text}")
+        for mark, citation in enumerate(sentence.citations, start=1):
+            where = f"sentence {citation.sentence_index + 1}, chars {citation.start}-{citation.end}"
+            first = " (quoted)" if mark == 1 else ""
+            lines.append(f"   [{mark}] {citation.article_id}: {where}{first}")
+        lines.append("")
+    support = ", ".join(str(s.support) for s in summary.sentences)
+    lines.append(f"{len(articles)} articles, {summary.sentence_count} sentences; support {support}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

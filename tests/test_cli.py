@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from service.cli import main
+from tests.builders import STORY, story_payload
+
+
+@pytest.fixture
+def story_dir(tmp_path: Path) -> Path:
+    for name, text in STORY.items():
+        (tmp_path / f"{name}.txt").write_text(text)
+    return tmp_path
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), stdout=out)
+    return status, out.getvalue()
+
+
+def test_folder_to_text_with_numbered_citations(story_dir: Path) -> None:
+    status, text = run(str(story_dir), "--similarity", "lexical", "--max-sentences", "3")
+    assert status == 0
+    assert text.startswith("1. ")
+    assert "   [1] " in text and "(quoted)" in text
+    assert "4 articles" in text
+
+
+def test_jsonl_to_json_with_exact_spans(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.jsonl"
+    path.write_text("\n".join(json.dumps({"id": k, "text": v}) for k, v in STORY.items()))
+    status, text = run(str(path), "--json", "--similarity", "lexical")
+    assert status == 0
+    body = json.loads(text)
+    for sentence in body["sentences"]:
+        first = sentence["citations"][0]
+        assert STORY[first["article_id"]][first["start"] : first["end"]] == sentence["text"]
+
+
+def test_request_body_file_and_budget(tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(story_payload()))
+    status, text = run(str(path), "--json", "--max-words", "40", "--similarity", "lexical")
+    assert status == 0
+    assert sum(len(s["text"].split()) for s in json.loads(text)["sentences"]) <= 40
+
+
+@pytest.mark.parametrize("content", ["not json", '{"articles": 3}', '[{"id": "a"}]'])
+def test_bad_input_exits_2(tmp_path: Path, content: str, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    assert run(str(path))[0] == 2
+    assert "summarize:" in capsys.readouterr().err
+
+
+def test_nothing_summarisable_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "credit.txt"
+    path.write_text("Photo: Lena Hart / Reuters\n")
+    assert run(str(path), "--similarity", "lexical")[0] == 1
