@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -171,6 +172,25 @@ def build_systems(args: argparse.Namespace, peers: dict[str, dict[str, str]]) ->
     return systems
 
 
+def code_version() -> dict[str, Any]:
+    """The commit the summariser ran from, and whether ``service/summarize`` had edits."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(
+            ["git", *arguments], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        )
+        return done.stdout.strip()
+
+    try:
+        return {
+            "commit": git("rev-parse", "--short", "HEAD"),
+            "summarize_dirty": bool(git("status", "--porcelain", "--", "service/summarize")),
+        }
+    except (OSError, subprocess.SubprocessError):
+        return {}
+
+
 def published_comparable(args: argparse.Namespace, cluster_count: int) -> bool:
     """Whether :data:`PUBLISHED` applies: DUC 2004 task 2, all 50 clusters, its setting."""
     return (
@@ -286,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rouge_types=ROUGE_TYPES,
         tokenizer=args.tokenizer,
     )
+    version = code_version()  # before the run: the tree may change while it goes on
     started = time.perf_counter()
     try:
         systems = build_systems(args, peers)
@@ -327,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "url": args.url,
         "query_field": args.query_field,
         "threads": args.threads,
+        "code": version,
         "setup_seconds": round(setup_seconds, 2),
         "wall_seconds": round(time.perf_counter() - started, 2),
     }
@@ -337,9 +359,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{', jackknifed' if args.jackknife else ''}; recall x100"
     )
     print(format_table(records, published=published))
-    if comparisons and len(results) > 1:
+    if any(against for against in comparisons.values()):
         print()
         print(format_comparisons(comparisons))
+    for result in results:
+        if result.errors:
+            cluster, error = next(iter(result.errors.items()))
+            print(
+                f"{result.name}: {len(result.errors)} clusters failed (scored 0),"
+                f" e.g. {cluster}: {error}",
+                file=sys.stderr,
+            )
     if args.json_path:
         args.json_path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
