@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
 
 from service.api import bp
+from service.api.docs import docs
 from service.api.hooks import register_hooks
 from service.api.metrics import MODEL_LOAD, register_metrics
 from service.api.problems import register_error_handlers
@@ -76,6 +77,7 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(docs)
 
 
 class _RequestIdFilter(logging.Filter):

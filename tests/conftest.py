@@ -45,7 +45,8 @@ def openapi() -> OpenAPI:
     config = Config(
         extra_media_type_deserializers={
             "application/problem+json": json.loads,
-            "application/yaml": lambda data: data.decode() if isinstance(data, bytes) else data,
+            "application/yaml": _text,
+            "text/javascript": _text,
         }
     )
     return OpenAPI.from_file_path(str(SPEC_PATH), config=config)
@@ -62,6 +63,10 @@ def app(settings: Settings, encoder: SentenceEncoder) -> Flask:
     application = create_app(settings, encoder=encoder)
     application.config["TESTING"] = True
     return application
+
+
+def _text(data: bytes | str) -> str:
+    return data.decode() if isinstance(data, bytes) else data
 
 
 class ContractClient(FlaskClient):

@@ -17,7 +17,9 @@ access_log = logging.getLogger("service.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
 # Paths that stay open when API keys are on: probes, metrics and the contract.
-_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.yaml", "/metrics"})
+_OPEN_PATHS = frozenset(
+    {"/healthz", "/readyz", "/openapi.yaml", "/metrics", "/docs", "/docs/init.js"}
+)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -43,7 +45,8 @@ def register_hooks(app: Flask, api_keys: Sequence[str] = ()) -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        if keys and request.path not in _OPEN_PATHS and not _authorised(keys):
+        open_path = request.path in _OPEN_PATHS or request.path.startswith("/docs/static/")
+        if keys and not open_path and not _authorised(keys):
             return problem(
                 401,
                 "Unauthorized",

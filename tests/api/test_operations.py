@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from flask import Flask
@@ -33,7 +35,7 @@ def test_openapi_is_served(client: FlaskClient) -> None:
 
 def test_url_map_equals_spec_paths(app: Flask, spec: dict) -> None:
     routes = {
-        (rule.rule, method.lower())
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
         for method in rule.methods or ()
