@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from flask import Flask, g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api import bp
 from service.api.docs import docs
@@ -37,7 +39,40 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     register_error_handlers(app)
     register_hooks(app, settings.accepted_api_keys())
     register_metrics(app)
+    mount_behind_gateway(app, settings)
     return app
+
+
+def mount_behind_gateway(app: Flask, settings: Settings) -> None:
+    """Honour X-Forwarded-* from trusted hops, and a fixed path prefix.
+
+    With ``trusted_proxy_hops`` set, werkzeug's ProxyFix takes the client
+    address, scheme, host and prefix (``X-Forwarded-Prefix``, which becomes
+    SCRIPT_NAME) from the last N proxies. ``path_prefix`` serves the same
+    routes under a prefix the gateway forwards unchanged.
+    """
+    wsgi = app.wsgi_app
+    if settings.path_prefix:
+        wsgi = _PrefixMiddleware(wsgi, settings.path_prefix)  # type: ignore[assignment]
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)  # type: ignore[assignment]
+    app.wsgi_app = wsgi  # type: ignore[method-assign]
+
+
+class _PrefixMiddleware:
+    """Move a leading path prefix from PATH_INFO to SCRIPT_NAME."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == self.prefix or path.startswith(self.prefix + "/"):
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + self.prefix
+            environ["PATH_INFO"] = path[len(self.prefix) :] or "/"
+        return self.app(environ, start_response)
 
 
 def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> None:

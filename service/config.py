@@ -40,6 +40,12 @@ class Settings:
     model_dir: str | None = None
     torch_threads: int = 1
     embedding_cache_size: int = 50_000
+    # Behind a gateway: how many proxies' X-Forwarded-For/-Proto/-Host/-Prefix to trust
+    # (0: none, the service faces clients directly).
+    trusted_proxy_hops: int = 0
+    # A fixed path prefix the gateway mounts the service at (e.g. /summarizer), for
+    # gateways that strip it without sending X-Forwarded-Prefix.
+    path_prefix: str = ""
     # Authentication (off when neither is set: the gateway authenticates).
     api_keys: str | None = None
     api_keys_file: str | None = None
@@ -77,6 +83,12 @@ class Settings:
             )
         if self.default_order not in ("rank", "source"):
             raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be rank or source")
+        if self.trusted_proxy_hops < 0:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXY_HOPS must be >= 0")
+        if self.path_prefix and (
+            not self.path_prefix.startswith("/") or self.path_prefix.endswith("/")
+        ):
+            raise SettingsError(f"{PREFIX}PATH_PREFIX must start with / and not end with /")
         if self.log_format not in ("json", "text"):
             raise SettingsError(f"{PREFIX}LOG_FORMAT must be json or text")
         if self.api_keys_file is not None:

@@ -82,7 +82,8 @@ def test_metrics_count_requests_stages_and_cache(client: FlaskClient) -> None:
     client.post("/v1/summaries", json=story_payload())
     client.get("/nowhere")
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'summarizer_http_requests_total{method="POST",route="/v1/summaries",status="200"}' in text
+    posted = 'summarizer_http_requests_total{method="POST",route="/v1/summaries",status="200"}'
+    assert posted in text
     assert 'route="unmatched",status="404"' in text
     assert 'summarizer_stage_duration_seconds_count{stage="segment"}' in text
     assert 'summarizer_embedding_cache_total{result="hit"}' in text
