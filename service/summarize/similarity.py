@@ -3,8 +3,11 @@
 The result is always a sparse graph. Each row keeps its ``top_k`` strongest
 neighbours above ``min_similarity``, plus every neighbour at or above
 ``keep_above`` (the pairs that may say the same thing, which the support stage
-needs in full). Rows are computed in blocks, so memory grows with
-``n_sentences * (block_size + top_k)`` rather than ``n_sentences ** 2``.
+needs in full). Rows are computed in blocks. Lexical similarity alone is never
+made dense: a block is the sparse product of its rows with all rows, sized by
+its number of term products, and only its nonzero cosines are looked at. With
+semantic similarity in the mix (a shortlist of a few hundred sentences) a block
+is dense, of at most ``_CELLS_PER_BLOCK`` cells.
 """
 
 from __future__ import annotations
@@ -31,19 +34,31 @@ def _stem(word: str) -> str:
     return _STEMMER.stem(word, to_lowercase=False)
 
 
+class _TokenStems(dict[str, str]):
+    """Lower-cased token -> its stem, or "" for a token that is dropped; bounded."""
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str:
+        word = _POSSESSIVE.sub("", token)
+        stem = "" if len(word) < 2 or word in ENGLISH_STOP_WORDS else _stem(word)
+        if len(self) >= self.limit:
+            self.clear()
+        self[token] = stem
+        return stem
+
+
+_TOKEN_STEMS = _TokenStems()
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased Porter stems of the content words of ``text``.
 
     Stopwords (scikit-learn's English list) and one-character tokens are
     dropped; possessives lose their "'s", so "Putin's" and "Putins" meet.
     """
-    stems = []
-    for match in _TOKEN.finditer(text.lower()):
-        word = _POSSESSIVE.sub("", match.group())
-        if len(word) < 2 or word in ENGLISH_STOP_WORDS:
-            continue
-        stems.append(_stem(word))
-    return stems
+    stems = _TOKEN_STEMS
+    return [stem for token in _TOKEN.findall(text.lower()) if (stem := stems[token])]
 
 
 def tfidf_vectors(
@@ -157,7 +172,182 @@ def similarity_graph(
         weights = (lexical_weight, 1.0 - lexical_weight)
     else:
         weights = (1.0, 1.0)
+    if semantic is None:
+        assert lexical is not None
+        row_index, col_index, kept = _lexical_edges(
+            sp.csr_matrix(lexical), top_k, min_similarity, keep_above, block_size
+        )
+    else:
+        row_index, col_index, kept = _dense_edges(
+            lexical, semantic, weights, semantic_floor, top_k, min_similarity, keep_above,
+            block_size,
+        )
+    graph = sp.csr_matrix((kept, (row_index, col_index)), shape=(n, n))
+    # A kept edge in either direction is an edge: symmetric by construction.
+    return sp.csr_matrix(graph.maximum(graph.T))
+
+
+_BUCKETS = 64
+"""Value buckets that narrow the sort for a row's strongest edges."""
+
+_PRODUCTS_PER_BLOCK = 4_000_000
+"""Most term products (an upper bound of the nonzeros) of one block of lexical rows."""
+
+_CELLS_PER_BLOCK = 2_000_000
+"""Most cells of one dense block (semantic similarity): 16 MB of float64."""
+
+Edges = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]
+
+
+def _lexical_edges(
+    lexical: sp.csr_matrix, top_k: int, min_similarity: float, keep_above: float, block_size: int
+) -> Edges:
+    """The kept edges of lexical similarity alone, never densifying a block.
+
+    Only the nonzero cosines exist in the sparse product, and every edge the
+    graph keeps is one of them; the choice is the dense one's, entry for entry
+    (same products, same sums, same ties), and costs memory in proportion to
+    the products of a block rather than to ``block_size * n``.
+    """
+    lexical_t = lexical.T.tocsr()
+    # Products of row i with all rows: sum over its terms of their row counts.
+    term_rows = np.diff(lexical_t.indptr).astype(np.int64)
+    present = sp.csr_matrix(
+        (np.ones(lexical.nnz, dtype=np.int64), lexical.indices, lexical.indptr),
+        shape=lexical.shape,
+    )
+    work = np.asarray(present @ term_rows, dtype=np.int64).ravel()
+    rows: list[npt.NDArray[np.int64]] = []
+    cols: list[npt.NDArray[np.int64]] = []
+    values: list[FloatArray] = []
+    for first, last in _blocks(work, block_size, _PRODUCTS_PER_BLOCK):
+        product = sp.csr_matrix(lexical[first:last] @ lexical_t)
+        row_index, col_index, kept = _strongest_sparse(
+            product, first, top_k, min_similarity, keep_above
+        )
+        rows.append(row_index + first)
+        cols.append(col_index)
+        values.append(kept)
+    return _concatenate(rows, cols, values)
+
+
+def _blocks(work: npt.NDArray[np.int64], most_rows: int, budget: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges of at most ``most_rows`` rows and ``budget`` work (or one row)."""
+    bounds: list[tuple[int, int]] = []
+    n = len(work)
+    cumulative = np.concatenate(([0], np.cumsum(work)))
+    first = 0
+    while first < n:
+        # The last row that keeps the block within budget, at least one row.
+        last = int(np.searchsorted(cumulative, cumulative[first] + budget, side="right")) - 1
+        last = min(n, first + most_rows, max(first + 1, last))
+        bounds.append((first, last))
+        first = last
+    return bounds
+
+
+def _strongest_sparse(
+    product: sp.csr_matrix, first: int, top_k: int, min_similarity: float, keep_above: float
+) -> Edges:
+    """``_strongest`` of the rows of ``product``, which are rows ``first``... of the graph.
+
+    The result is the dense computation's: a cell absent from ``product`` is 0
+    there, cosines are clipped to [0, 1] and the diagonal is 0.
+    """
+    height, width = product.shape
+    data = product.data
+    # Only edges of at least min_similarity (and above 0) are ever kept; a
+    # positive value passes before clipping exactly when it does after.
+    if min_similarity > 0.0:
+        eligible = np.flatnonzero(data >= min_similarity)
+    else:
+        eligible = np.flatnonzero(data > 0.0)
+    row_index = np.searchsorted(product.indptr, eligible, side="right").astype(np.int64) - 1
+    col_index = product.indices[eligible].astype(np.int64)
+    value = np.minimum(data[eligible].astype(np.float64), 1.0)
+    off = np.flatnonzero(col_index != row_index + first)
+    row_index, col_index, value = row_index[off], col_index[off], value[off]
+    per_row = np.bincount(row_index, minlength=height)
+    # A row with at most top_k eligible edges keeps them all (they are its
+    # strongest); the others keep their top_k strongest and every edge at or
+    # above keep_above.
+    crowded = per_row > top_k
+    if not crowded.any():
+        return row_index, col_index, value
+    keep_all = value >= max(keep_above, min_similarity)
+    keep_all |= ~crowded[row_index]
+    # Places left in a crowded row's top_k once the edges kept anyway are counted.
+    strong = np.bincount(row_index[keep_all], minlength=height)
+    places = np.where(crowded, np.maximum(top_k - strong, 0), 0)
+    busy = np.flatnonzero(~keep_all & (places[row_index] > 0))
+    # The places-th strongest of a row's other edges lies in one bucket of
+    # values: the edges of higher buckets are in, those of lower ones out, and
+    # only that bucket's edges are sorted.
+    buckets = _BUCKETS
+    level = np.minimum((value[busy] * buckets).astype(np.int64), buckets - 1)
+    cell = row_index[busy] * buckets + (buckets - 1 - level)  # strongest bucket first
+    at_least = np.cumsum(np.bincount(cell, minlength=height * buckets).reshape(height, -1), axis=1)
+    # The first bucket (from the top) by which the row's places are filled.
+    boundary = np.minimum(np.argmax(at_least >= places[:, None], axis=1), buckets - 1)
+    above = np.where(boundary > 0, at_least[np.arange(height), boundary - 1], 0)
+    above[places == 0] = 0
+    busy_rows = row_index[busy]
+    position = buckets - 1 - level
+    keep = keep_all
+    keep[busy[position < boundary[busy_rows]]] = True
+    edge = busy[position == boundary[busy_rows]]
+    # Within the boundary bucket, strongest first and rows in order.
+    by_value = edge[np.argsort(-value[edge], kind="stable")]
+    by_row = by_value[np.argsort(_small_ints(row_index[by_value], height), kind="stable")]
+    edge_rows = row_index[by_row]
+    starts = np.searchsorted(edge_rows, np.arange(height + 1))
+    wanted = places - above  # edges still wanted from the boundary bucket
+    rank = np.arange(len(by_row)) - starts[edge_rows]
+    keep[by_row[rank < wanted[edge_rows]]] = True
+    # Equal values straddling the top_k-th place: the dense choice among them is
+    # argpartition's, so such rows are done the dense way to choose the same.
+    candidates = np.flatnonzero((wanted > 0) & (starts[:-1] + wanted < starts[1:]))
+    last_in = starts[candidates] + wanted[candidates] - 1
+    tied_rows = candidates[value[by_row[last_in]] == value[by_row[last_in + 1]]]
+    if len(tied_rows) == 0:
+        return row_index[keep], col_index[keep], value[keep]
+    keep &= ~np.isin(row_index, tied_rows)
+    rows, cols, values = [row_index[keep]], [col_index[keep]], [value[keep]]
+    step = max(1, _CELLS_PER_BLOCK // max(1, width))
+    for start in range(0, len(tied_rows), step):
+        chunk = tied_rows[start : start + step]
+        dense = product[chunk].toarray().astype(np.float64)
+        np.clip(dense, 0.0, 1.0, out=dense)
+        diagonal = chunk + first
+        inside = diagonal < width
+        dense[np.flatnonzero(inside), diagonal[inside]] = 0.0
+        dense_rows, dense_cols = _strongest(dense, top_k, min_similarity, keep_above)
+        rows.append(chunk[dense_rows].astype(np.int64))
+        cols.append(dense_cols)
+        values.append(dense[dense_rows, dense_cols])
+    return _concatenate(rows, cols, values)
+
+
+def _small_ints(values: npt.NDArray[np.int64], bound: int) -> npt.NDArray[np.signedinteger]:
+    """``values`` (all below ``bound``) in the narrowest type: numpy radix-sorts 16 bits."""
+    return values.astype(np.int16) if bound < 2**15 else values
+
+
+def _dense_edges(
+    lexical: sp.csr_matrix | None,
+    semantic: npt.NDArray[np.float32],
+    weights: tuple[float, float],
+    semantic_floor: float,
+    top_k: int,
+    min_similarity: float,
+    keep_above: float,
+    block_size: int,
+) -> Edges:
+    """The kept edges when semantic similarity is in the mix: dense blocks of rows."""
+    n = len(semantic)
+    block_size = min(block_size, max(1, _CELLS_PER_BLOCK // max(1, n)))
     lexical_t = lexical.T.tocsr() if lexical is not None else None
+    semantic_t = semantic.T.astype(np.float64)
     rows: list[npt.NDArray[np.int64]] = []
     cols: list[npt.NDArray[np.int64]] = []
     values: list[FloatArray] = []
@@ -166,20 +356,23 @@ def similarity_graph(
         block = np.zeros((last - first, n), dtype=np.float64)
         if lexical is not None and lexical_t is not None:
             block += weights[0] * (lexical[first:last] @ lexical_t).toarray()
-        if semantic is not None:
-            cosine = semantic[first:last].astype(np.float64) @ semantic.T.astype(np.float64)
-            block += weights[1] * np.clip((cosine - semantic_floor) / (1.0 - semantic_floor), 0, 1)
+        cosine = semantic[first:last].astype(np.float64) @ semantic_t
+        block += weights[1] * np.clip((cosine - semantic_floor) / (1.0 - semantic_floor), 0, 1)
         np.clip(block, 0.0, 1.0, out=block)
         block[np.arange(last - first), np.arange(first, last)] = 0.0
         row_index, col_index = _strongest(block, top_k, min_similarity, keep_above)
         rows.append(row_index + first)
         cols.append(col_index)
         values.append(block[row_index, col_index])
-    graph = sp.csr_matrix(
-        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
-    ) if rows else sp.csr_matrix((n, n))
-    # A kept edge in either direction is an edge: symmetric by construction.
-    return sp.csr_matrix(graph.maximum(graph.T))
+    return _concatenate(rows, cols, values)
+
+
+def _concatenate(
+    rows: list[npt.NDArray[np.int64]], cols: list[npt.NDArray[np.int64]], values: list[FloatArray]
+) -> Edges:
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
 def _strongest(

@@ -51,19 +51,22 @@ def find_support(
     if articles.shape != (n,):
         raise ValueError(f"articles must have shape ({n},), got {articles.shape}")
     matrix = sp.csr_matrix(similarity)
-    groups: list[list[Match]] = []
-    for row in range(n):
-        begin, end = matrix.indptr[row], matrix.indptr[row + 1]
-        columns = matrix.indices[begin:end]
-        values = matrix.data[begin:end]
-        best: dict[int, Match] = {}
-        for column, value in zip(columns.tolist(), values.tolist(), strict=True):
-            article = int(articles[column])
-            if value < threshold or article == articles[row]:
-                continue
-            current = best.get(article)
-            # Ties go to the earlier sentence, so the result is deterministic.
-            if current is None or (value, -column) > (current.similarity, -current.sentence):
-                best[article] = Match(column, value)
-        groups.append([best[article] for article in sorted(best)])
+    counts = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    columns = matrix.indices.astype(np.int64)
+    values = matrix.data
+    own = np.asarray(articles, dtype=np.int64)
+    keep = np.flatnonzero((values >= threshold) & (own[columns] != own[rows]))
+    rows, columns, values = rows[keep], columns[keep], values[keep]
+    other = own[columns]
+    # Per row and article, the strongest first; ties go to the earlier
+    # sentence, so the result is deterministic.
+    order = np.lexsort((columns, -values, other, rows))
+    rows, columns, values, other = rows[order], columns[order], values[order], other[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (other[1:] != other[:-1])
+    rows, columns, values = rows[first], columns[first], values[first]
+    groups: list[list[Match]] = [[] for _ in range(n)]
+    for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
+        groups[row].append(Match(column, value))
     return groups
