@@ -76,8 +76,20 @@ _TRIGGERS = (
     "terms of", "privacy", "cookie", "javascript", "http", "www.", "@", "getty", "shutterstock",
     "istock", "via ", "/", "(l)", "(r)", "(c)", "(left)", "(right)", "(cent",
 )
+# A single word (or sign) that every match of _CREDIT or _FURNITURE holds,
+# whatever white space or case it is written with: a line without any of them
+# skips those expressions and gets the verdict they would give.
+_WORD_TRIGGERS = (
+    "image", "photo", "picture", "video", "graphic", "file", "/", "getty", "shutterstock",
+    "istock", "via", "(l)", "(r)", "(c)", "(left)", "(right)", "(centre)", "(center)",
+    "comment", "powered", "translation", "click", "tap", "subscribe", "newsletter", "sign",
+    "reserved", "copyright", "©", "follow", "share", "read", "related", "advertisement",
+    "sponsored", "terms", "privacy", "cookie", "javascript", "http", "www.", "@",
+)
+# Letters that IGNORECASE matches to an ASCII letter but str.lower() does not map to it.
+_CASE_EXCEPTIONS = ("ı", "ſ", "İ")
+_NOT_LETTER = re.compile(r"[\W\d_]")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-_LETTER = re.compile(r"[^\W\d_]")
 _LONGEST_WORD = 40
 _LONGEST_LINE = 80  # words; a caption or a credit line is shorter
 MIN_WORDS = 6
@@ -144,13 +156,14 @@ def _block_reason(block: str, unpunctuated: bool) -> str:
     words = count_words(block)
     if words > _LONGEST_LINE:
         return ""  # a paragraph of prose, or a run-on article: judged sentence by sentence
-    if _CREDIT.search(block):
-        return "caption"
-    if _FURNITURE.search(block):
-        return "furniture"
+    if _may_be_furniture(block):
+        if _CREDIT.search(block):
+            return "caption"
+        if _FURNITURE.search(block):
+            return "furniture"
     if words <= 12 and _BYLINE.search(block):
         return "byline"
-    letters = len(_LETTER.findall(block))
+    letters = len(block) - len(_NOT_LETTER.findall(block))
     if letters < 0.5 * len("".join(block.split())) or not re.search(r"[^\W\d_]{3}", block):
         return "stray"
     if not unpunctuated and words <= 25 and not _TERMINAL.search(block):
@@ -164,7 +177,7 @@ def _sentence_reason(sentence: str) -> str:
         return "fragment"
     if max(len(word) for word in words) > _LONGEST_WORD:
         return "stray"
-    letters = len(_LETTER.findall(sentence))
+    letters = len(sentence) - len(_NOT_LETTER.findall(sentence))
     if letters < 0.5 * len("".join(words)):
         return "stray"
     lowered = sentence.lower()
@@ -173,6 +186,14 @@ def _sentence_reason(sentence: str) -> str:
     ):
         return "furniture"
     return ""
+
+
+def _may_be_furniture(text: str) -> bool:
+    """False only when neither _CREDIT nor _FURNITURE can match ``text``."""
+    lowered = text.lower()
+    return any(trigger in lowered for trigger in _WORD_TRIGGERS) or any(
+        letter in text for letter in _CASE_EXCEPTIONS
+    )
 
 
 def _skip_dateline(text: str, start: int, end: int) -> int:

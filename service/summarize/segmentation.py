@@ -128,8 +128,8 @@ def _limit(
     text: str, start: int, end: int, max_words: int, max_chars: int
 ) -> Iterator[tuple[int, int, bool]]:
     """Yield ``text[start:end]`` itself, or pieces of it within both limits."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-    if len(words) <= max_words and end - start <= max_chars:
+    # str.split() cuts at the same white space as _WORD (str.isspace), faster.
+    if end - start <= max_chars and len(text[start:end].split()) <= max_words:
         yield start, end, False
         return
     pieces = _cut_at_glue(text, start, end)
