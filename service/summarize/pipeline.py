@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Protocol
 
@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from .boilerplate import classify, is_unpunctuated
 from .centrality import lexrank_scores
+from .coverage import bigrams, concept_matrix, conflicts, greedy_cover, min_articles_for
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
 from .models import (
     Article,
@@ -65,6 +66,18 @@ class RankingParams:
         shortlist_factor: The encoder sees this many sentences per sentence
             wanted (the best by lexical rank), at least ``shortlist_min``;
             0 encodes every sentence.
+        selection: ``coverage``: choose the sentences that together cover the
+            most concepts (bigrams shared by articles), ranking as a bonus;
+            ``score``: best ranked first, skipping repeats.
+        coverage_length_power: ``r`` of the coverage gain per ``words**r``.
+        coverage_min_share: A concept must occur in this share of the
+            articles (at least 2).
+        coverage_position_decay: Concepts met early in an article weigh more,
+            by ``1 / (1 + position / decay)``; 0 for no boost.
+        coverage_bonus: Weight of a sentence's ranking score (scaled to the
+            mean concept weight of a sentence) added to its coverage gain.
+        min_words: Sentences shorter than this are chosen only when nothing
+            longer fits.
     """
 
     lexical_weight: float = 0.5
@@ -80,6 +93,12 @@ class RankingParams:
     unpunctuated_quality: float = 0.5
     shortlist_factor: int = 6
     shortlist_min: int = 30
+    selection: str = "coverage"
+    coverage_length_power: float = 0.75
+    coverage_min_share: float = 0.4
+    coverage_position_decay: float = 2.0
+    coverage_bonus: float = 0.0
+    min_words: int = 10
 
     def support_threshold(self, kind: SimilarityKind) -> float:
         return {
@@ -202,15 +221,26 @@ def summarize(
         clock = _lap(timings, "rerank", clock)
     assert ranking is not None
 
-    chosen = select_diverse(
-        ranking.scores,
-        ranking.graph,
-        [count_words(text) for text in texts],
-        max_sentences=options.max_sentences,
-        max_words=options.max_words,
-        max_overlap=params.support_threshold(kind),
-        same_claim=ranking.same_claim,
-    )
+    word_counts = [count_words(text) for text in texts]
+    if params.selection == "coverage":
+        chosen, values = _select_coverage(
+            texts, word_counts, article_of, positions, ranking, options, params, kind
+        )
+        # Scores are what each sentence added to the summary when chosen, so
+        # that the rank order stays best first.
+        scores = np.zeros(len(texts))
+        scores[chosen] = values
+        ranking = replace(ranking, scores=scores)
+    else:
+        chosen = select_diverse(
+            ranking.scores,
+            ranking.graph,
+            word_counts,
+            max_sentences=options.max_sentences,
+            max_words=options.max_words,
+            max_overlap=params.support_threshold(kind),
+            same_claim=ranking.same_claim,
+        )
     _lap(timings, "select", clock)
     if options.order == "source":
         chosen.sort(key=lambda index: _reading_key(articles, sentences[index]))
@@ -225,6 +255,49 @@ def summarize(
         similarity=options.similarity,
         timings_ms=timings,
         embedding_cache=cache,
+    )
+
+
+def _select_coverage(
+    texts: list[str],
+    word_counts: list[int],
+    article_of: npt.NDArray[np.int64],
+    positions: npt.NDArray[np.float64],
+    ranking: _Ranking,
+    options: SummaryOptions,
+    params: RankingParams,
+    kind: SimilarityKind,
+) -> tuple[list[int], npt.NDArray[np.float64]]:
+    """The sentences that cover the most shared concepts within the budgets.
+
+    Returns:
+        The chosen sentences in the order chosen, and the value of each.
+    """
+    n_articles = len(np.unique(article_of))
+    concepts, weights = concept_matrix(
+        [bigrams(text) for text in texts],
+        article_of,
+        min_articles=min_articles_for(n_articles, params.coverage_min_share),
+        position=positions,
+        position_decay=params.coverage_position_decay,
+    )
+    scores = ranking.scores
+    bonus = None
+    if params.coverage_bonus > 0 and scores.max() > 0:
+        per_sentence = float((concepts @ weights).mean()) or 1.0
+        bonus = params.coverage_bonus * per_sentence * scores / float(scores.mean())
+    eligible = np.asarray(word_counts) >= params.min_words
+    return greedy_cover(
+        concepts,
+        weights,
+        word_counts,
+        bonus=bonus,
+        max_words=options.max_words,
+        max_sentences=options.max_sentences,
+        length_power=params.coverage_length_power,
+        forbidden=conflicts(ranking.graph, params.support_threshold(kind), ranking.same_claim),
+        fallback=scores,
+        eligible=eligible,
     )
 
 

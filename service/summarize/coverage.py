@@ -1,0 +1,277 @@
+"""Selection by concept coverage: the summary that covers most of what the sources share.
+
+Concepts are stemmed word bigrams (a bigram of two stopwords is no concept),
+weighted by how many articles contain them (Gillick & Favre 2009). Selection
+is the greedy algorithm for a monotone submodular objective under a length
+budget (Lin & Bilmes 2010): add the sentence of best gain per ``length**r``
+until nothing fits, then compare with the best single sentence. Each
+sentence may also carry a bonus (its centrality), added to its gain the
+first time only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from nltk.stem.porter import PorterStemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+FloatArray = npt.NDArray[np.float64]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STEMMER = PorterStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stem(word) if len(word) > 3 else word
+
+
+def bigrams(text: str) -> list[tuple[str, str]]:
+    """Stemmed adjacent word pairs of ``text``, minus the pairs of two stopwords.
+
+    Tokens are ROUGE's: lower-cased runs of ``[a-z0-9]``, Porter-stemmed when
+    longer than 3 characters.
+    """
+    words = _WORD.findall(text.lower())
+    stops = [word in ENGLISH_STOP_WORDS for word in words]
+    stems = [_stem(word) for word in words]
+    return [
+        (stems[i], stems[i + 1])
+        for i in range(len(words) - 1)
+        if not (stops[i] and stops[i + 1])
+    ]
+
+
+def concept_matrix(
+    sentence_bigrams: Sequence[Sequence[tuple[str, str]]],
+    article_of: npt.NDArray[np.int64],
+    *,
+    min_articles: int,
+    position: npt.NDArray[np.float64] | None = None,
+    position_decay: float = 0.0,
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """Which concepts each sentence holds, and the weight of each concept.
+
+    A concept's weight is the number of articles it occurs in (the number of
+    sentences when there is a single article); concepts under
+    ``min_articles`` are dropped. With ``position_decay`` > 0, each
+    occurrence counts ``1 + 1 / (1 + position / position_decay)`` at its
+    earliest sentence of the article, instead of 1.
+
+    Args:
+        sentence_bigrams: Bigrams of each sentence, from :func:`bigrams`.
+        article_of: Article index of each sentence, shape (n_sentences,).
+        min_articles: Fewest articles (or sentences) a concept needs (>= 1).
+        position: Sentence position in its article, shape (n_sentences,).
+        position_decay: Position at which the boost halves; 0 for none.
+
+    Returns:
+        ``(concepts, weights)``: a 0/1 matrix of shape (n_sentences,
+        n_concepts) and weights of shape (n_concepts,).
+    """
+    n = len(sentence_bigrams)
+    if len(article_of) != n:
+        raise ValueError("sentence_bigrams and article_of must have the same length")
+    units = np.asarray(article_of, dtype=np.int64)
+    if n and len(np.unique(units)) < 2:
+        units = np.arange(n)
+    vocabulary: dict[tuple[str, str], int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, grams in enumerate(sentence_bigrams):
+        for gram in set(grams):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(gram, len(vocabulary)))
+    m = len(vocabulary)
+    rows_a = np.asarray(rows, dtype=np.int64)
+    cols_a = np.asarray(cols, dtype=np.int64)
+    if position is not None and position_decay > 0:
+        boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / position_decay)
+    else:
+        boost = np.ones(n)
+    # Per (unit, concept): the weight of the earliest occurrence, i.e. the largest boost.
+    shape = (int(units.max(initial=0)) + 1, max(m, 1))
+    best = _max_duplicates(units[rows_a], cols_a, boost[rows_a], shape)
+    presence = (best > 0).astype(np.float64)
+    frequency = np.asarray(presence.sum(axis=0)).ravel()
+    weights = np.asarray(best.sum(axis=0)).ravel()
+    keep = frequency >= min_articles
+    matrix = sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n, max(m, 1)))
+    matrix.data[:] = 1.0
+    return sp.csr_matrix(matrix[:, np.flatnonzero(keep)]), weights[keep]
+
+
+def _max_duplicates(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    values: FloatArray,
+    shape: tuple[int, int],
+) -> sp.csr_matrix:
+    if len(rows) == 0:
+        return sp.csr_matrix(shape)
+    key = rows * shape[1] + cols
+    order = np.lexsort((-values, key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    pick = order[first]
+    return sp.csr_matrix((values[pick], (rows[pick], cols[pick])), shape=shape)
+
+
+def conflicts(
+    similarity: sp.csr_matrix,
+    max_overlap: float,
+    same_claim: Sequence[Sequence[int]] = (),
+) -> sp.csr_matrix:
+    """Pairs of sentences that must not both be chosen.
+
+    Two sentences conflict when their similarity reaches ``max_overlap`` or
+    when their citation groups (each sentence with its ``same_claim``)
+    share a sentence.
+
+    Args:
+        similarity: Sentence similarity, shape (n_sentences, n_sentences).
+        max_overlap: Similarity at which two sentences repeat each other.
+        same_claim: For each sentence, the sentences that say the same thing.
+
+    Returns:
+        Boolean sparse matrix of shape (n_sentences, n_sentences), symmetric.
+    """
+    n = similarity.shape[0]
+    strong = sp.csr_matrix(similarity >= max_overlap, dtype=bool)
+    if not same_claim:
+        return sp.csr_matrix(strong + strong.T, dtype=bool)
+    rows = [i for i, group in enumerate(same_claim) for _ in range(len(group) + 1)]
+    cols = [j for i, group in enumerate(same_claim) for j in (i, *group)]
+    member = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    shared = sp.csr_matrix(member @ member.T, dtype=bool)
+    return sp.csr_matrix(strong + strong.T + shared, dtype=bool)
+
+
+def greedy_cover(
+    concepts: sp.csr_matrix,
+    weights: FloatArray,
+    lengths: Sequence[int],
+    *,
+    bonus: FloatArray | None = None,
+    max_words: int | None,
+    max_sentences: int | None,
+    length_power: float = 1.0,
+    forbidden: sp.csr_matrix | None = None,
+    fallback: FloatArray | None = None,
+    eligible: npt.NDArray[np.bool_] | None = None,
+) -> tuple[list[int], FloatArray]:
+    """Greedy budgeted maximum coverage, best sentence first.
+
+    At each step the sentence that fits and is not in conflict with a chosen
+    one, with the largest ``(new concept weight + bonus) / length**r``, is
+    added (ties go to the lower index). Under a word budget the result is
+    compared with the best single sentence that fits, as Lin & Bilmes do for
+    the guarantee. When no sentence adds anything, the remaining ones follow
+    by ``fallback`` score, so that a large budget still fills.
+
+    Args:
+        concepts: 0/1 matrix, shape (n_sentences, n_concepts).
+        weights: Concept weights, shape (n_concepts,).
+        lengths: Words in each sentence (>= 1).
+        bonus: Extra gain of each sentence, shape (n_sentences,); zeros if None.
+        max_words: Word budget, or None.
+        max_sentences: Most sentences, or None.
+        length_power: ``r`` in gain / length**r.
+        forbidden: Conflicts, boolean of shape (n_sentences, n_sentences).
+        fallback: Order of the sentences that add nothing, shape (n_sentences,).
+        eligible: Sentences the coverage stage may choose, shape (n_sentences,);
+            the others come only with the fallback.
+
+    Returns:
+        ``(chosen, values)``: indices of the chosen sentences in the order
+        chosen, and the value of each, shape (len(chosen),): its gain per
+        ``length**r`` when chosen (non-increasing), then for the sentences
+        added by ``fallback`` a fraction of the last gain, in fallback order.
+    """
+    n = concepts.shape[0]
+    if len(lengths) != n or len(weights) != concepts.shape[1]:
+        raise ValueError("concepts, weights and lengths do not match")
+    length = np.maximum(np.asarray(lengths, dtype=np.float64), 1.0)
+    extra = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
+    scale = length**length_power
+    x = sp.csr_matrix(concepts, dtype=np.float64)
+    left = np.asarray(weights, dtype=np.float64).copy()
+    available = np.ones(n, dtype=bool)
+    preferred = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    if max_words is not None:
+        available &= length <= max_words
+    conflict = sp.csr_matrix(forbidden) if forbidden is not None else None
+    chosen: list[int] = []
+    values: list[float] = []
+    words = 0.0
+    while available.any():
+        if max_sentences is not None and len(chosen) >= max_sentences:
+            break
+        gain = x @ left + extra
+        value = np.where(available & preferred, gain / scale, -np.inf)
+        best = int(np.argmax(value))
+        if not np.isfinite(value[best]) or gain[best] <= 0.0:
+            break
+        chosen.append(best)
+        values.append(float(value[best]))
+        words += length[best]
+        left[x.indices[x.indptr[best] : x.indptr[best + 1]]] = 0.0
+        _close(available, best, conflict)
+        if max_words is not None:
+            available &= length <= max_words - words
+    if max_words is not None and chosen:
+        single = (x @ np.asarray(weights, dtype=np.float64)) + extra
+        single[(length > max_words) | ~preferred] = -np.inf
+        top = int(np.argmax(single))
+        covered = _coverage(x, weights, chosen) + float(extra[chosen].sum())
+        if single[top] > covered:
+            chosen, words = [top], float(length[top])
+            values = [float(single[top] / scale[top])]
+            available = length <= max_words - words
+            available[top] = False
+            _close(available, top, conflict)
+    if fallback is not None:
+        rank = np.asarray(fallback, dtype=np.float64)
+        floor = 0.5 * min(values) if values else 1.0
+        top_rank = max(float(rank.max(initial=0.0)), 1e-12)
+        order = np.lexsort((np.arange(n), -rank))
+        for index in order.tolist():
+            if max_sentences is not None and len(chosen) >= max_sentences:
+                break
+            if not available[index]:
+                continue
+            if max_words is not None and length[index] > max_words - words:
+                continue
+            chosen.append(index)
+            values.append(floor * max(float(rank[index]), 0.0) / top_rank)
+            words += length[index]
+            _close(available, index, conflict)
+    return chosen, np.asarray(values, dtype=np.float64)
+
+
+def _close(
+    available: npt.NDArray[np.bool_], index: int, conflict: sp.csr_matrix | None
+) -> None:
+    available[index] = False
+    if conflict is not None:
+        available[conflict.indices[conflict.indptr[index] : conflict.indptr[index + 1]]] = False
+
+
+def _coverage(x: sp.csr_matrix, weights: FloatArray, chosen: list[int]) -> float:
+    covered = np.asarray(x[chosen].sum(axis=0)).ravel() > 0
+    return float(np.asarray(weights)[covered].sum())
+
+
+def min_articles_for(n_articles: int, share: float = 0.3) -> int:
+    """Fewest articles a concept must occur in: ``share`` of them, at least 2."""
+    return max(2, math.ceil(share * n_articles))
+
+
+__all__ = ["bigrams", "concept_matrix", "conflicts", "greedy_cover", "min_articles_for"]

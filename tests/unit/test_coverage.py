@@ -1,0 +1,151 @@
+"""Concept coverage: bigram concepts, their weights, and greedy budgeted selection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from service.summarize.coverage import (
+    bigrams,
+    concept_matrix,
+    conflicts,
+    greedy_cover,
+    min_articles_for,
+)
+
+
+def test_bigrams_are_stemmed_and_drop_stopword_pairs() -> None:
+    grams = bigrams("The ministers of the union were meeting.")
+
+    assert ("minist", "of") in grams
+    assert ("the", "union") in grams
+    assert ("of", "the") not in grams
+    assert ("union", "were") in grams
+    assert ("were", "meet") in grams
+
+
+def test_concept_weight_is_article_count_and_rare_concepts_drop() -> None:
+    sentence_bigrams = [[("a", "b"), ("c", "d")], [("a", "b")], [("a", "b"), ("e", "f")]]
+    article_of = np.array([0, 0, 1])
+
+    matrix, weights = concept_matrix(sentence_bigrams, article_of, min_articles=2)
+
+    assert matrix.shape == (3, 1)
+    assert weights.tolist() == [2.0]
+    assert matrix.toarray().ravel().tolist() == [1.0, 1.0, 1.0]
+
+
+def test_position_boost_counts_the_earliest_occurrence_per_article() -> None:
+    sentence_bigrams = [[("a", "b")], [("a", "b")], [("a", "b")]]
+    article_of = np.array([0, 0, 1])
+    position = np.array([0.0, 5.0, 5.0])
+
+    _, weights = concept_matrix(
+        sentence_bigrams, article_of, min_articles=1, position=position, position_decay=5.0
+    )
+
+    # Article 0 meets it first at position 0 (boost 2), article 1 at 5 (boost 1.5).
+    assert weights.tolist() == pytest.approx([3.5])
+
+
+def test_single_article_counts_sentences() -> None:
+    matrix, weights = concept_matrix(
+        [[("a", "b")], [("a", "b")], [("c", "d")]], np.zeros(3, dtype=np.int64), min_articles=2
+    )
+
+    assert weights.tolist() == [2.0]
+    assert matrix.shape == (3, 1)
+
+
+def cover_inputs() -> tuple[sp.csr_matrix, np.ndarray]:
+    # Sentence 0 covers concepts 0 and 1, sentence 1 concept 0, sentence 2 concept 2.
+    matrix = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float64))
+    return matrix, np.array([3.0, 2.0, 1.0])
+
+
+def test_greedy_takes_new_concepts_per_word_and_skips_covered_ones() -> None:
+    matrix, weights = cover_inputs()
+
+    chosen, _ = greedy_cover(matrix, weights, [10, 10, 10], max_words=None, max_sentences=None)
+
+    assert chosen == [0, 2]
+
+
+def test_greedy_respects_the_word_budget() -> None:
+    matrix, weights = cover_inputs()
+
+    chosen, _ = greedy_cover(matrix, weights, [10, 4, 4], max_words=9, max_sentences=None)
+
+    assert chosen == [1, 2]
+    assert sum([10, 4, 4][i] for i in chosen) <= 9
+
+
+def test_best_single_sentence_wins_when_greedy_is_worse() -> None:
+    matrix = sp.csr_matrix(np.array([[1, 0], [0, 1]], dtype=np.float64))
+    weights = np.array([1.0, 100.0])
+
+    # Sentence 0 is the better ratio but leaves no room for the heavy sentence 1.
+    chosen, _ = greedy_cover(matrix, weights, [1, 10], max_words=10, max_sentences=None)
+
+    assert chosen == [1]
+
+
+def test_conflicts_and_fallback_fill_the_sentence_budget() -> None:
+    matrix, weights = cover_inputs()
+    similarity = sp.csr_matrix(np.array([[0, 0, 0.9], [0, 0, 0], [0.9, 0, 0]]))
+    forbidden = conflicts(similarity, 0.5)
+
+    chosen, _ = greedy_cover(
+        matrix,
+        weights,
+        [10, 10, 10],
+        max_words=None,
+        max_sentences=3,
+        forbidden=forbidden,
+        fallback=np.array([0.1, 0.5, 0.9]),
+    )
+
+    # 2 repeats 0; 1 adds no concept but the fallback still takes it.
+    assert chosen == [0, 1]
+
+
+def test_same_claim_groups_conflict() -> None:
+    similarity = sp.csr_matrix((3, 3))
+
+    forbidden = conflicts(similarity, 0.5, [[2], [], [0]])
+
+    assert forbidden[0, 2] and forbidden[2, 0]
+    assert not forbidden[0, 1]
+
+
+def test_sentence_budget_and_determinism() -> None:
+    matrix = sp.csr_matrix(np.eye(4))
+    weights = np.ones(4)
+
+    chosen, _ = greedy_cover(matrix, weights, [5, 5, 5, 5], max_words=None, max_sentences=2)
+
+    assert chosen == [0, 1]
+
+
+def test_values_fall_in_the_order_chosen() -> None:
+    matrix, weights = cover_inputs()
+
+    chosen, values = greedy_cover(
+        matrix,
+        weights,
+        [10, 10, 10],
+        max_words=None,
+        max_sentences=None,
+        fallback=np.array([0.1, 0.5, 0.9]),
+    )
+
+    assert chosen == [0, 2, 1]
+    assert values.tolist() == pytest.approx([0.5, 0.1, 0.05 * 0.5 / 0.9])
+    assert (np.diff(values) <= 0).all()
+
+
+def test_min_articles_share() -> None:
+    assert min_articles_for(10) == 3
+    assert min_articles_for(4) == 2
+    assert min_articles_for(1) == 2
