@@ -13,6 +13,7 @@ is dense, of at most ``_CELLS_PER_BLOCK`` cells.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -82,12 +83,17 @@ def tfidf_vectors(
     if len(tokens) != len(documents):
         raise ValueError("tokens and documents must have the same length")
     vocabulary: dict[str, int] = {}
-    rows, cols, counts = [], [], []
-    for row, stems in enumerate(tokens):
-        for stem, count in _count(stems).items():
-            rows.append(row)
-            cols.append(vocabulary.setdefault(stem, len(vocabulary)))
-            counts.append(count)
+    add = vocabulary.setdefault
+    lengths: list[int] = []
+    cols: list[int] = []
+    counts: list[int] = []
+    for stems in tokens:
+        # Terms in order of first occurrence, as the vocabulary numbers them.
+        row_counts = Counter(stems)
+        lengths.append(len(row_counts))
+        cols.extend([add(stem, len(vocabulary)) for stem in row_counts])
+        counts.extend(row_counts.values())
+    rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
     n_rows, n_terms = len(tokens), max(1, len(vocabulary))
     tf = sp.csr_matrix(
         (1.0 + np.log(np.asarray(counts, dtype=np.float64)), (rows, cols)),
@@ -98,7 +104,7 @@ def tfidf_vectors(
         units = np.arange(n_rows)
     # Document frequency: in how many units each term occurs.
     presence = sp.csr_matrix(
-        (np.ones(len(rows)), (units[np.asarray(rows, dtype=np.int64)], cols)),
+        (np.ones(len(rows)), (units[rows], cols)),
         shape=(int(units.max(initial=0)) + 1, n_terms),
     )
     presence.data[:] = 1.0
@@ -107,13 +113,6 @@ def tfidf_vectors(
     idf = np.log((1.0 + n_units) / (1.0 + document_frequency)) + 1.0
     vectors = tf @ sp.diags(idf)
     return _normalise_rows(sp.csr_matrix(vectors))
-
-
-def _count(stems: Sequence[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for stem in stems:
-        counts[stem] = counts.get(stem, 0) + 1
-    return counts
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -274,11 +273,11 @@ def _strongest_sparse(
     crowded = per_row > top_k
     if not crowded.any():
         return row_index, col_index, value
-    keep_all = value >= max(keep_above, min_similarity)
-    keep_all |= ~crowded[row_index]
+    strong = value >= max(keep_above, min_similarity)
+    keep_all = strong | ~crowded[row_index]
     # Places left in a crowded row's top_k once the edges kept anyway are counted.
-    strong = np.bincount(row_index[keep_all], minlength=height)
-    places = np.where(crowded, np.maximum(top_k - strong, 0), 0)
+    places = np.maximum(top_k - np.bincount(row_index[keep_all], minlength=height), 0)
+    places[~crowded] = 0
     busy = np.flatnonzero(~keep_all & (places[row_index] > 0))
     # The places-th strongest of a row's other edges lies in one bucket of
     # values: the edges of higher buckets are in, those of lower ones out, and
@@ -293,7 +292,7 @@ def _strongest_sparse(
     above[places == 0] = 0
     busy_rows = row_index[busy]
     position = buckets - 1 - level
-    keep = keep_all
+    keep = keep_all.copy()
     keep[busy[position < boundary[busy_rows]]] = True
     edge = busy[position == boundary[busy_rows]]
     # Within the boundary bucket, strongest first and rows in order.
@@ -311,21 +310,44 @@ def _strongest_sparse(
     tied_rows = candidates[value[by_row[last_in]] == value[by_row[last_in + 1]]]
     if len(tied_rows) == 0:
         return row_index[keep], col_index[keep], value[keep]
-    keep &= ~np.isin(row_index, tied_rows)
+    in_tied = np.isin(row_index, tied_rows)
+    keep[in_tied] = strong[in_tied]
     rows, cols, values = [row_index[keep]], [col_index[keep]], [value[keep]]
     step = max(1, _CELLS_PER_BLOCK // max(1, width))
     for start in range(0, len(tied_rows), step):
         chunk = tied_rows[start : start + step]
-        dense = product[chunk].toarray().astype(np.float64)
-        np.clip(dense, 0.0, 1.0, out=dense)
-        diagonal = chunk + first
-        inside = diagonal < width
-        dense[np.flatnonzero(inside), diagonal[inside]] = 0.0
-        dense_rows, dense_cols = _strongest(dense, top_k, min_similarity, keep_above)
-        rows.append(chunk[dense_rows].astype(np.int64))
-        cols.append(dense_cols)
-        values.append(dense[dense_rows, dense_cols])
+        chunk_rows, chunk_cols, chunk_values = _tied_top(
+            product[chunk], chunk + first, top_k, min_similarity, keep_above
+        )
+        rows.append(chunk[chunk_rows])
+        cols.append(chunk_cols)
+        values.append(chunk_values)
     return _concatenate(rows, cols, values)
+
+
+def _tied_top(
+    product: sp.csr_matrix,
+    diagonal: npt.NDArray[np.int64],
+    top_k: int,
+    min_similarity: float,
+    keep_above: float,
+) -> Edges:
+    """The top_k edges below ``keep_above`` of rows whose top_k-th place is tied.
+
+    Which of the equal values the dense computation keeps is argpartition's
+    choice, so the rows are made dense (negated, as ``_strongest`` does) and
+    given to it.
+    """
+    height, width = product.shape
+    negated = np.zeros((height, width), dtype=np.float64)
+    row_index = np.repeat(np.arange(height), np.diff(product.indptr))
+    negated[row_index, product.indices] = -np.clip(product.data.astype(np.float64), 0.0, 1.0)
+    negated[np.arange(height), diagonal] = 0.0
+    top = np.argpartition(negated, top_k - 1, axis=1)[:, :top_k]
+    value = -np.take_along_axis(negated, top, axis=1)
+    kept = (value >= min_similarity) & (value > 0.0) & (value < max(keep_above, min_similarity))
+    rows, position = np.nonzero(kept)
+    return rows.astype(np.int64), top[rows, position].astype(np.int64), value[rows, position]
 
 
 def _small_ints(values: npt.NDArray[np.int64], bound: int) -> npt.NDArray[np.signedinteger]:
