@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     apply_settings(app, settings, encoder)
     register_blueprints(app)
     register_error_handlers(app)
-    register_hooks(app, settings.accepted_api_keys())
+    register_hooks(app, settings.accepted_api_keys(), settings.max_queue_seconds or None)
     register_metrics(app)
     mount_behind_gateway(app, settings)
     return app

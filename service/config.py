@@ -31,6 +31,9 @@ class Settings:
     # Seconds a summary may take before it is abandoned with a 503 (0: no budget).
     # Keep it below gunicorn's GUNICORN_TIMEOUT, which kills the worker instead.
     request_timeout_seconds: float = 30.0
+    # Shed (503) a request that waited longer than this for a worker, as measured from
+    # the gateway's X-Request-Start header (0: never shed).
+    max_queue_seconds: float = 10.0
     # Defaults of the request options.
     default_max_sentences: int = 5
     default_similarity: str = "hybrid"
@@ -67,6 +70,8 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be >= 1")
+        if self.max_queue_seconds < 0:
+            raise SettingsError(f"{PREFIX}MAX_QUEUE_SECONDS must be >= 0")
         if self.request_timeout_seconds < 0:
             raise SettingsError(f"{PREFIX}REQUEST_TIMEOUT_SECONDS must be >= 0")
         if self.embedding_cache_size < 0:

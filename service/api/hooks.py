@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from flask import Flask, Response, g, request
 
-from .problems import problem
+from .problems import OVERLOADED, problem
 
 access_log = logging.getLogger("service.access")
 
@@ -30,13 +30,17 @@ SECURITY_HEADERS = {
 }
 
 
-def register_hooks(app: Flask, api_keys: Sequence[str] = ()) -> None:
+def register_hooks(
+    app: Flask, api_keys: Sequence[str] = (), max_queue_seconds: float | None = None
+) -> None:
     """Install the before/after-request hooks.
 
     Args:
         app: The application.
         api_keys: Accepted bearer tokens; empty means no authentication (the
             gateway authenticates).
+        max_queue_seconds: Shed a request that waited longer than this before a
+            worker took it, as told by the gateway's ``X-Request-Start``.
     """
     keys = tuple(key.encode() for key in api_keys if key)
 
@@ -52,6 +56,21 @@ def register_hooks(app: Flask, api_keys: Sequence[str] = ()) -> None:
                 "Unauthorized",
                 "Send a valid API key as 'Authorization: Bearer <key>'.",
                 headers={"WWW-Authenticate": 'Bearer realm="summarizer"'},
+            )
+        waited = _queue_seconds(request.headers.get("X-Request-Start", ""))
+        if (
+            max_queue_seconds
+            and not open_path
+            and waited is not None
+            and waited > max_queue_seconds
+        ):
+            # Its client has likely given up; answering now frees the worker for the queue.
+            return problem(
+                503,
+                "Overloaded",
+                f"The request waited {waited:.1f} s for a worker (limit {max_queue_seconds:g} s).",
+                type_=OVERLOADED,
+                headers={"Retry-After": "5"},
             )
         return None
 
@@ -82,6 +101,21 @@ def register_hooks(app: Flask, api_keys: Sequence[str] = ()) -> None:
             },
         )
         return response
+
+
+def _queue_seconds(header: str) -> float | None:
+    """Seconds since the gateway received the request, from ``t=<epoch>`` (s, ms or µs)."""
+    raw = header.strip().removeprefix("t=")
+    try:
+        stamp = float(raw)
+    except ValueError:
+        return None
+    if stamp > 1e14:
+        stamp /= 1e6
+    elif stamp > 1e11:
+        stamp /= 1e3
+    waited = time.time() - stamp
+    return waited if 0 <= waited < 86_400 else None
 
 
 def _authorised(keys: tuple[bytes, ...]) -> bool:

@@ -27,6 +27,7 @@ INSUFFICIENT_CONTENT = _BASE + "insufficient-content"
 TOO_MANY_SENTENCES = _BASE + "too-many-sentences"
 ENCODER_UNAVAILABLE = _BASE + "encoder-unavailable"
 TIME_BUDGET_EXCEEDED = _BASE + "time-budget-exceeded"
+OVERLOADED = _BASE + "overloaded"
 
 log = logging.getLogger(__name__)
 

@@ -84,3 +84,29 @@ def test_probes_stay_open_with_api_keys(keyed_client: FlaskClient) -> None:
 def test_unreadable_key_file_fails_fast(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="API_KEYS_FILE"):
         Settings(api_keys_file=str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("scale", [1, 1_000, 1_000_000])
+def test_request_that_queued_too_long_is_shed(client: FlaskClient, scale: int) -> None:
+    import time
+
+    stale = f"t={int((time.time() - 60) * scale)}"
+    response = client.post(
+        "/v1/summaries", json=story_payload(), headers={"X-Request-Start": stale}
+    )
+    assert response.status_code == 503
+    assert response.get_json()["type"].endswith("overloaded")
+    assert response.headers["Retry-After"] == "5"
+    fresh = f"t={time.time():.3f}"
+    ok = client.post("/v1/summaries", json=story_payload(), headers={"X-Request-Start": fresh})
+    assert ok.status_code == 200
+    probe = client.get("/readyz", headers={"X-Request-Start": stale})
+    assert probe.status_code == 200
+
+
+@pytest.mark.parametrize("header", ["", "t=", "t=abc", "t=-5", "t=99999999999999999999"])
+def test_unusable_request_start_is_ignored(client: FlaskClient, header: str) -> None:
+    response = client.post(
+        "/v1/summaries", json=story_payload(), headers={"X-Request-Start": header}
+    )
+    assert response.status_code == 200
