@@ -19,7 +19,9 @@ from .metrics import observe_summary
 from .problems import MalformedJSON, problem
 from .schemas import Limits, dump_summary, request_schema
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+# The contract sits at the top of a checkout; an installed package (the image) finds
+# it in the working directory, where the Dockerfile copies it.
+SPEC_CANDIDATES = (Path(__file__).resolve().parents[2] / "openapi.yaml", Path("openapi.yaml"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ def readyz() -> Response:
 @bp.get("/openapi.yaml")
 def openapi() -> Response:
     """The API contract."""
-    if not SPEC_PATH.is_file():
-        raise NotFound()
-    return Response(SPEC_PATH.read_bytes(), mimetype="application/yaml")
+    for path in SPEC_CANDIDATES:
+        if path.is_file():
+            return Response(path.read_bytes(), mimetype="application/yaml")
+    raise NotFound()
