@@ -8,7 +8,7 @@ IMAGE_NAME ?= localhost/summarizer:latest
 HADOLINT ?= $(firstword $(wildcard $(VENV)/bin/hadolint) hadolint)
 export IMAGE_NAME
 
-.PHONY: image image-base image-test lint-docker
+.PHONY: image image-base image-test image-clean lint-docker
 
 image-base: ## build the local Debian bookworm base image (buildah, cached)
 	deploy/image/make-base.sh
@@ -22,3 +22,7 @@ image-test: image ## build, run the image, POST examples/request.json, check cit
 lint-docker: ## hadolint the Dockerfile (fails on warnings)
 	@command -v $(HADOLINT) >/dev/null || { echo "hadolint missing: pip install '.[deploy]'"; exit 1; }
 	$(HADOLINT) --failure-threshold warning Dockerfile
+
+image-clean: ## remove the service image, buildah's layer cache and leftover build containers
+	-buildah rmi "$(IMAGE_NAME)"
+	-buildah rmi --prune

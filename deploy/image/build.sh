@@ -66,7 +66,7 @@ buildah)
     fi
     log "buildah bud $IMAGE_NAME (base $base, pip args '$PIP_EXTRA_ARGS')"
     # --format docker keeps HEALTHCHECK (OCI has no field for it); --layers caches steps.
-    buildah bud --isolation chroot --format docker --layers \
+    buildah bud --isolation chroot --format docker --layers --force-rm \
         --build-arg BASE_IMAGE="$base" \
         --build-arg PIP_EXTRA_ARGS="$PIP_EXTRA_ARGS" \
         "${secret_args[@]}" \
