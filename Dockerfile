@@ -1,8 +1,10 @@
-# syntax=docker/dockerfile:1
+# Needs RUN --mount: BuildKit (docker 23+ builds with it by default) or buildah 1.24+. No
+# "# syntax=" line on purpose: it would make BuildKit fetch a frontend image from a registry.
 #
-# Summariser service image. Two stages (uv-docker-example): the builder makes a venv in
-# /opt/venv with the dependencies first (cached until pyproject.toml changes), then the
-# source; the runtime stage copies the venv onto a clean base and runs as a non-root user.
+# Summariser service image, multi-stage (uv-docker-example): "deps" makes a venv in /opt/venv
+# with the dependencies only (cached until pyproject.toml changes), "build" makes a wheel of
+# the source, and the runtime stage copies the venv onto a clean base, installs the wheel on
+# top as a small layer of its own, and runs as a non-root user.
 #
 # Build args:
 #   BASE_IMAGE      a Debian bookworm image with python3.11 + venv; the official slim image
@@ -20,7 +22,7 @@
 
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
-FROM ${BASE_IMAGE} AS builder
+FROM ${BASE_IMAGE} AS deps
 
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -46,14 +48,16 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     && /opt/venv/bin/python -c 'import torch; assert torch.version.cuda is None, "CUDA build of torch"' \
     && ! /opt/venv/bin/python -m pip list --format=freeze | grep -i '^nvidia-'
 
-# 2. The application itself (no dependency resolution: everything is already there).
+
+# 2. The application as a wheel, built apart so a source change leaves the big venv layer alone.
+FROM deps AS build
+
 COPY README.md ./
 COPY service/ ./service/
 RUN --mount=type=cache,target=/root/.cache/pip \
     --mount=type=secret,id=pip-ca \
     if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
-    && /opt/venv/bin/python -m pip install --no-deps . \
-    && /opt/venv/bin/python -m pip check
+    && /opt/venv/bin/python -m pip wheel --no-deps --wheel-dir /dist .
 
 
 FROM ${BASE_IMAGE} AS runtime
@@ -63,7 +67,11 @@ RUN groupadd --gid "${APP_UID}" app \
     && useradd --no-log-init --uid "${APP_UID}" --gid app \
         --home-dir /home/app --create-home --shell /usr/sbin/nologin app
 
-COPY --from=builder /opt/venv /opt/venv
+# Dependencies (about 1.6 GB, cached until pyproject.toml changes), then the app (small).
+COPY --from=deps /opt/venv /opt/venv
+RUN --mount=type=bind,from=build,source=/dist,target=/dist \
+    /opt/venv/bin/python -m pip install --no-cache-dir --no-deps --no-index /dist/*.whl \
+    && /opt/venv/bin/python -m pip check
 WORKDIR /app
 COPY config/ ./config/
 
