@@ -73,7 +73,9 @@ RUN --mount=type=bind,from=build,source=/dist,target=/dist \
     /opt/venv/bin/python -m pip install --no-cache-dir --no-deps --no-index /dist/*.whl \
     && /opt/venv/bin/python -m pip check
 WORKDIR /app
+# gunicorn's settings, and the API contract that GET /openapi.yaml serves from here.
 COPY config/ ./config/
+COPY openapi.yaml ./
 
 ENV PATH=/opt/venv/bin:$PATH \
     VIRTUAL_ENV=/opt/venv \
