@@ -18,7 +18,7 @@ from .segmentation import Segment, count_words
 _CREDIT = re.compile(
     r"""
       \b(?:image|photo|picture|video|graphic)s?\s*(?:credit|courtesy|source)
-    | \bphoto(?:graph|s)?\s*(?:by\b|:)
+    | \bphoto(?:graph|s)?\s*:
     | \b(?:pool|file|handout|stock)\s+(?:photo|image|picture)
     | \bphoto\s+via\b
     | /\s*(?:ap|afp|reuters|epa|getty|sputnik|tass|xinhua|anadolu|bloomberg)\b
@@ -30,23 +30,39 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# A line holding any of these is page furniture: comments, sharing, sign-ups.
+# A line holding any of these is page furniture: comment boxes, translation
+# notices, legal lines, links.
 _FURNITURE = re.compile(
     r"""
-      \bcomment(?:s|ing|ers?)?\b.{0,30}\b(?:policy|below|disabled|closed|section)\b
-    | \b(?:please|sign\s+in|log\s+in|join)\b.{0,50}\bcomment(?:s|ing)?\b
-    | \bpowered\s+by\b | \bautomated\s+translation\b
-    | \b(?:click|tap)\s+here\b | \bsubscribe\b | \bnewsletter\b | \bsign\s+up\b
-    | \ball\s+rights\s+reserved\b | \bcopyright\b | ©
-    | \bfollow\s+us\b | \bshare\s+(?:this|on)\b | \bread\s+(?:more|next|also)\b
-    | \brelated\s*(?:stories|articles|content|coverage)?\s*:
-    | \badvertisement\b | \bsponsored\b
-    | \bterms\s+of\s+(?:use|service)\b | \bprivacy\s+policy\b | \bcookies?\s+policy\b
-    | \bwe\s+use\s+cookies\b | \bjavascript\b.{0,30}\b(?:enable|disabled|required)\b
+      \b(?:please|sign\s+in|log\s+in|join)\b.{0,50}\bcomment(?:s|ing)?\b
+    | \bautomated\s+translation\b
+    | \b(?:click|tap)\s+here\b
+    | \ball\s+rights\s+reserved\b | ©
+    | \bcookies?\s+policy\b | \bwe\s+use\s+cookies\b
+    | \bjavascript\b.{0,30}\b(?:enable|disabled|required)\b
     | https?://\S+ | \bwww\.\S+ | [\w.+-]+@[\w-]+\.\w{2,}
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+
+# These are furniture only on a line or sentence that does not read as prose
+# (no end punctuation, or a handful of words): "Share this", "Sign up for our
+# newsletter", "Photo by Lena Hart". In prose they are ordinary words: "both
+# governments share this concern", "state-sponsored inspections".
+_WEAK_FURNITURE = re.compile(
+    r"""
+      \bphoto(?:graph|s)?\s+by\b
+    | \bcomment(?:s|ing|ers?)?\b.{0,30}\b(?:policy|below|disabled|closed|section)\b
+    | \bpowered\s+by\b | \bsubscribe\b | \bnewsletter\b | \bsign\s+up\b
+    | \bcopyright\b | \bfollow\s+us\b | \bshare\s+(?:this|on)\b
+    | \bread\s+(?:more|next|also)\b
+    | \brelated\s*(?:stories|articles|content|coverage)?\s*:
+    | \badvertisement\b | (?<!-)\bsponsored\b
+    | \bterms\s+of\s+(?:use|service)\b | \bprivacy\s+policy\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_PROSE_WORDS = 8  # more words than this, with end punctuation, read as prose
 
 # A byline or an agency tag standing on its own line.
 _BYLINE = re.compile(
@@ -58,9 +74,11 @@ _BYLINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# A dateline leading a sentence: "MOSCOW // ", "MOSCOW: ", "WASHINGTON (AP) — ".
+# A dateline leading a sentence: "MOSCOW // ", "MOSCOW: ", "WASHINGTON (AP) — ",
+# "LONDON, May 6 (Reuters) - ", "KYIV, Ukraine (AP) — ". The place is in capitals.
 _DATELINE = re.compile(
-    r"""(?:[A-Z][A-Z.'\-]+(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,3})
+    r"""(?P<place>[A-Z][A-Z.'\-]{2,}(?:\s+[A-Z][A-Z.'\-]+){0,3})
+         (?:,\s*[A-Z][A-Za-z.]*(?:\s+[A-Za-z0-9.]+){0,3})?
          (?:\s*\([A-Za-z. ]{1,20}\))?
          \s*(?://|:|—|–|--|-)\s+
          (?=["“‘'A-Z0-9])""",
@@ -70,21 +88,94 @@ _DATELINE = re.compile(
 # Every furniture or credit pattern holds one of these; a sentence with none
 # of them skips the costly regular expressions.
 _TRIGGERS = (
-    "photo", "image", "picture", "video", "graphic", "credit", "comment", "powered",
-    "translation", "click", "tap here", "subscribe", "newsletter", "sign up", "rights reserved",
-    "copyright", "©", "follow us", "share", "read ", "related", "advertisement", "sponsored",
-    "terms of", "privacy", "cookie", "javascript", "http", "www.", "@", "getty", "shutterstock",
-    "istock", "via ", "/", "(l)", "(r)", "(c)", "(left)", "(right)", "(cent",
+    "photo",
+    "image",
+    "picture",
+    "video",
+    "graphic",
+    "credit",
+    "comment",
+    "powered",
+    "translation",
+    "click",
+    "tap here",
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "rights reserved",
+    "copyright",
+    "©",
+    "follow us",
+    "share",
+    "read ",
+    "related",
+    "advertisement",
+    "sponsored",
+    "terms of",
+    "privacy",
+    "cookie",
+    "javascript",
+    "http",
+    "www.",
+    "@",
+    "getty",
+    "shutterstock",
+    "istock",
+    "via ",
+    "/",
+    "(l)",
+    "(r)",
+    "(c)",
+    "(left)",
+    "(right)",
+    "(cent",
 )
 # A single word (or sign) that every match of _CREDIT or _FURNITURE holds,
 # whatever white space or case it is written with: a line without any of them
 # skips those expressions and gets the verdict they would give.
 _WORD_TRIGGERS = (
-    "image", "photo", "picture", "video", "graphic", "file", "/", "getty", "shutterstock",
-    "istock", "via", "(l)", "(r)", "(c)", "(left)", "(right)", "(centre)", "(center)",
-    "comment", "powered", "translation", "click", "tap", "subscribe", "newsletter", "sign",
-    "reserved", "copyright", "©", "follow", "share", "read", "related", "advertisement",
-    "sponsored", "terms", "privacy", "cookie", "javascript", "http", "www.", "@",
+    "image",
+    "photo",
+    "picture",
+    "video",
+    "graphic",
+    "file",
+    "/",
+    "getty",
+    "shutterstock",
+    "istock",
+    "via",
+    "(l)",
+    "(r)",
+    "(c)",
+    "(left)",
+    "(right)",
+    "(centre)",
+    "(center)",
+    "comment",
+    "powered",
+    "translation",
+    "click",
+    "tap",
+    "subscribe",
+    "newsletter",
+    "sign",
+    "reserved",
+    "copyright",
+    "©",
+    "follow",
+    "share",
+    "read",
+    "related",
+    "advertisement",
+    "sponsored",
+    "terms",
+    "privacy",
+    "cookie",
+    "javascript",
+    "http",
+    "www.",
+    "@",
 )
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not map to it.
 _CASE_EXCEPTIONS = ("ı", "ſ", "İ")
@@ -159,7 +250,9 @@ def _block_reason(block: str, unpunctuated: bool) -> str:
     if _may_be_furniture(block):
         if _CREDIT.search(block):
             return "caption"
-        if _FURNITURE.search(block):
+        if _FURNITURE.search(block) or (
+            _reads_as_furniture(block, words) and _WEAK_FURNITURE.search(block)
+        ):
             return "furniture"
     if words <= 12 and _BYLINE.search(block):
         return "byline"
@@ -182,10 +275,17 @@ def _sentence_reason(sentence: str) -> str:
         return "stray"
     lowered = sentence.lower()
     if any(trigger in lowered for trigger in _TRIGGERS) and (
-        _FURNITURE.search(sentence) or _CREDIT.search(sentence)
+        _FURNITURE.search(sentence)
+        or _CREDIT.search(sentence)
+        or (_reads_as_furniture(sentence, len(words)) and _WEAK_FURNITURE.search(sentence))
     ):
         return "furniture"
     return ""
+
+
+def _reads_as_furniture(text: str, words: int) -> bool:
+    """A handful of words, or no end punctuation: not a sentence of prose."""
+    return words <= _PROSE_WORDS or not _TERMINAL.search(text)
 
 
 def _may_be_furniture(text: str) -> bool:
@@ -200,9 +300,8 @@ def _skip_dateline(text: str, start: int, end: int) -> int:
     match = _DATELINE.match(text, start, end)
     if match is None:
         return start
-    head = match.group()
     # Only an all-capitals place name is a dateline; "He said: " is prose.
-    place = re.split(r"[(/:—–-]", head, maxsplit=1)[0]
+    place = match.group("place")
     if sum(ch.isupper() for ch in place) < 3 or any(ch.islower() for ch in place):
         return start
     return match.end()

@@ -52,7 +52,8 @@ def lexrank_scores(
         raise ValueError(f"tol must be > 0, got {tol}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be >= 1, got {max_iter}")
-    matrix = sp.csr_matrix(similarity, dtype=np.float64)
+    # A copy: the diagonal is cleared below, and the caller's matrix must not change.
+    matrix = sp.csr_matrix(similarity, dtype=np.float64, copy=True)
     n = matrix.shape[0]
     if matrix.shape != (n, n):
         raise ValueError(f"similarity must be square, got shape {matrix.shape}")

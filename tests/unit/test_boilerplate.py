@@ -61,8 +61,8 @@ def test_builder_articles_boilerplate_is_not_a_candidate(text: str) -> None:
 
 
 def misjudged(sentence: str, name: str, reason: str) -> object:
-    """Prose that the rules currently reject: a known bug, kept visible."""
-    return pytest.param(sentence, id=name, marks=pytest.mark.xfail(reason=reason, strict=True))
+    """Prose that an earlier version of the rules rejected (the reason says why)."""
+    return pytest.param(sentence, id=name)
 
 
 @pytest.mark.parametrize(
@@ -181,10 +181,6 @@ def test_only_an_all_capitals_place_is_a_dateline(sentence: str, kept: str) -> N
     assert sentence.endswith(text_of_verdict)
 
 
-WIRE_DATELINE_BUG = (
-    "_DATELINE allows no date between the place and the agency, and _skip_dateline "
-    "rejects any lower-case letter before the separator ('May', 'Ukraine')"
-)
 
 
 @pytest.mark.parametrize(
@@ -196,14 +192,8 @@ WIRE_DATELINE_BUG = (
         "SAN FRANCISCO — ",
         "VALDORIA -- ",
         "MOSCOW // ",
-        pytest.param(
-            "LONDON, May 6 (Reuters) - ",
-            marks=pytest.mark.xfail(reason=WIRE_DATELINE_BUG, strict=True),
-        ),
-        pytest.param(
-            "KYIV, Ukraine (AP) — ",
-            marks=pytest.mark.xfail(reason=WIRE_DATELINE_BUG, strict=True),
-        ),
+        "LONDON, May 6 (Reuters) - ",
+        "KYIV, Ukraine (AP) — ",
     ],
 )
 def test_wire_datelines_are_skipped(dateline: str) -> None:
