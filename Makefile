@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PIP) install --quiet "$(TORCH_PIN)" -e ".[test,eval,deploy]"
+	$(PIP) install --quiet "$(TORCH_PIN)" -e ".[test,eval,deploy,lint]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

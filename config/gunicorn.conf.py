@@ -42,6 +42,9 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn's control socket lives under $HOME, which is read-only in the container
+# (and nothing here uses it).
+control_socket_disable = True
 
 
 def child_exit(server, worker):  # noqa: ARG001 - gunicorn's hook signature
