@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -50,19 +50,20 @@ def bigrams(text: str) -> list[tuple[str, str]]:
 
 
 def concept_matrix(
-    sentence_bigrams: Sequence[Sequence[tuple[str, str]]],
+    sentence_bigrams: Sequence[Sequence[Hashable]],
     article_of: npt.NDArray[np.int64],
     *,
     min_articles: int,
     position: npt.NDArray[np.float64] | None = None,
     position_decay: float = 0.0,
+    weight_power: float = 1.0,
 ) -> tuple[sp.csr_matrix, FloatArray]:
     """Which concepts each sentence holds, and the weight of each concept.
 
     A concept's weight is the number of articles it occurs in (the number of
-    sentences when there is a single article); concepts under
-    ``min_articles`` are dropped. With ``position_decay`` > 0, each
-    occurrence counts ``1 + 1 / (1 + position / position_decay)`` at its
+    sentences when there is a single article), raised to ``weight_power``;
+    concepts under ``min_articles`` are dropped. With ``position_decay`` > 0,
+    each occurrence counts ``1 + 1 / (1 + position / position_decay)`` at its
     earliest sentence of the article, instead of 1.
 
     Args:
@@ -71,6 +72,8 @@ def concept_matrix(
         min_articles: Fewest articles (or sentences) a concept needs (>= 1).
         position: Sentence position in its article, shape (n_sentences,).
         position_decay: Position at which the boost halves; 0 for none.
+        weight_power: Exponent of the weights; above 1, the concepts most
+            articles share count more than in proportion.
 
     Returns:
         ``(concepts, weights)``: a 0/1 matrix of shape (n_sentences,
@@ -86,7 +89,7 @@ def concept_matrix(
     rows: list[int] = []
     cols: list[int] = []
     for row, grams in enumerate(sentence_bigrams):
-        for gram in set(grams):
+        for gram in dict.fromkeys(grams):  # first-seen order: deterministic columns
             rows.append(row)
             cols.append(vocabulary.setdefault(gram, len(vocabulary)))
     m = len(vocabulary)
@@ -102,6 +105,8 @@ def concept_matrix(
     presence = (best > 0).astype(np.float64)
     frequency = np.asarray(presence.sum(axis=0)).ravel()
     weights = np.asarray(best.sum(axis=0)).ravel()
+    if weight_power != 1.0:
+        weights = weights**weight_power
     keep = frequency >= min_articles
     matrix = sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n, max(m, 1)))
     matrix.data[:] = 1.0
@@ -128,23 +133,30 @@ def conflicts(
     similarity: sp.csr_matrix,
     max_overlap: float,
     same_claim: Sequence[Sequence[int]] = (),
+    *,
+    also: tuple[sp.csr_matrix, float] | None = None,
 ) -> sp.csr_matrix:
     """Pairs of sentences that must not both be chosen.
 
-    Two sentences conflict when their similarity reaches ``max_overlap`` or
+    Two sentences conflict when their similarity reaches ``max_overlap``,
     when their citation groups (each sentence with its ``same_claim``)
-    share a sentence.
+    share a sentence, or when their similarity in the ``also`` graph
+    reaches its threshold.
 
     Args:
         similarity: Sentence similarity, shape (n_sentences, n_sentences).
         max_overlap: Similarity at which two sentences repeat each other.
         same_claim: For each sentence, the sentences that say the same thing.
+        also: A second ``(similarity, max_overlap)``, e.g. the lexical graph
+            of every sentence when ``similarity`` covers only a shortlist.
 
     Returns:
         Boolean sparse matrix of shape (n_sentences, n_sentences), symmetric.
     """
     n = similarity.shape[0]
     strong = sp.csr_matrix(similarity >= max_overlap, dtype=bool)
+    if also is not None:
+        strong = sp.csr_matrix(strong + sp.csr_matrix(also[0] >= also[1], dtype=bool), dtype=bool)
     if not same_claim:
         return sp.csr_matrix(strong + strong.T, dtype=bool)
     rows = [i for i, group in enumerate(same_claim) for _ in range(len(group) + 1)]
@@ -269,9 +281,38 @@ def _coverage(x: sp.csr_matrix, weights: FloatArray, chosen: list[int]) -> float
     return float(np.asarray(weights)[covered].sum())
 
 
+def cleaner_twin(quality: FloatArray, same_claim: Sequence[Sequence[int]]) -> npt.NDArray[np.bool_]:
+    """Sentences whose claim another sentence of higher quality also makes.
+
+    Args:
+        quality: Quality of each sentence (1.0 clean, lower for worse cuts).
+        same_claim: For each sentence, the sentences that say the same thing.
+
+    Returns:
+        Boolean array of shape (n_sentences,): True where a cleaner sentence
+        says the same, so the claim should be quoted from that one.
+    """
+    q = np.asarray(quality, dtype=np.float64)
+    n = len(q)
+    if not same_claim or n == 0:
+        return np.zeros(n, dtype=bool)
+    rows = np.repeat(np.arange(n), [len(group) for group in same_claim])
+    cols = np.fromiter((j for group in same_claim for j in group), dtype=np.int64, count=len(rows))
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, rows, q[cols])
+    return best > q
+
+
 def min_articles_for(n_articles: int, share: float = 0.3) -> int:
     """Fewest articles a concept must occur in: ``share`` of them, at least 2."""
     return max(2, math.ceil(share * n_articles))
 
 
-__all__ = ["bigrams", "concept_matrix", "conflicts", "greedy_cover", "min_articles_for"]
+__all__ = [
+    "bigrams",
+    "cleaner_twin",
+    "concept_matrix",
+    "conflicts",
+    "greedy_cover",
+    "min_articles_for",
+]

@@ -22,7 +22,14 @@ import scipy.sparse as sp
 
 from .boilerplate import classify, is_unpunctuated
 from .centrality import lexrank_scores
-from .coverage import bigrams, concept_matrix, conflicts, greedy_cover, min_articles_for
+from .coverage import (
+    bigrams,
+    cleaner_twin,
+    concept_matrix,
+    conflicts,
+    greedy_cover,
+    min_articles_for,
+)
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
 from .models import (
     Article,
@@ -74,6 +81,8 @@ class RankingParams:
             articles (at least 2).
         coverage_position_decay: Concepts met early in an article weigh more,
             by ``1 / (1 + position / decay)``; 0 for no boost.
+        coverage_weight_power: Concept weight is its (position-boosted)
+            article count raised to this power.
         coverage_bonus: Weight of a sentence's ranking score (scaled to the
             mean concept weight of a sentence) added to its coverage gain.
         min_words: Sentences shorter than this are chosen only when nothing
@@ -97,6 +106,7 @@ class RankingParams:
     coverage_length_power: float = 0.75
     coverage_min_share: float = 0.4
     coverage_position_decay: float = 2.0
+    coverage_weight_power: float = 2.0
     coverage_bonus: float = 0.0
     min_words: int = 10
 
@@ -182,6 +192,7 @@ def summarize(
         )
         ranking = _rank(lexical_graph, prior, quality, article_of, "lexical", params)
         clock = _lap(timings, "lexical", clock)
+    lexical_ranking = ranking
 
     cache: dict[str, int] | None = None
     if kind != "lexical":
@@ -224,7 +235,8 @@ def summarize(
     word_counts = [count_words(text) for text in texts]
     if params.selection == "coverage":
         chosen, values = _select_coverage(
-            texts, word_counts, article_of, positions, ranking, options, params, kind
+            texts, word_counts, article_of, positions, quality, ranking, options, params, kind,
+            lexical_ranking if lexical_ranking is not ranking else None,
         )
         # Scores are what each sentence added to the summary when chosen, so
         # that the rank order stays best first.
@@ -263,12 +275,17 @@ def _select_coverage(
     word_counts: list[int],
     article_of: npt.NDArray[np.int64],
     positions: npt.NDArray[np.float64],
+    quality: npt.NDArray[np.float64],
     ranking: _Ranking,
     options: SummaryOptions,
     params: RankingParams,
     kind: SimilarityKind,
+    lexical: _Ranking | None = None,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The sentences that cover the most shared concepts within the budgets.
+
+    ``lexical`` is the lexical ranking of every sentence when ``ranking``
+    comes from a shortlist: lexical repeats are blocked too.
 
     Returns:
         The chosen sentences in the order chosen, and the value of each.
@@ -280,13 +297,17 @@ def _select_coverage(
         min_articles=min_articles_for(n_articles, params.coverage_min_share),
         position=positions,
         position_decay=params.coverage_position_decay,
+        weight_power=params.coverage_weight_power,
     )
     scores = ranking.scores
     bonus = None
     if params.coverage_bonus > 0 and scores.max() > 0:
         per_sentence = float((concepts @ weights).mean()) or 1.0
         bonus = params.coverage_bonus * per_sentence * scores / float(scores.mean())
-    eligible = np.asarray(word_counts) >= params.min_words
+    # Sentences long enough, and no worse a cut than another quote of the same claim.
+    eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
+        quality, ranking.same_claim
+    )
     return greedy_cover(
         concepts,
         weights,
@@ -295,7 +316,12 @@ def _select_coverage(
         max_words=options.max_words,
         max_sentences=options.max_sentences,
         length_power=params.coverage_length_power,
-        forbidden=conflicts(ranking.graph, params.support_threshold(kind), ranking.same_claim),
+        forbidden=conflicts(
+            ranking.graph,
+            params.support_threshold(kind),
+            ranking.same_claim,
+            also=None if lexical is None else (lexical.graph, params.support_threshold_lexical),
+        ),
         fallback=scores,
         eligible=eligible,
     )

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from service.summarize.coverage import (
     bigrams,
+    cleaner_twin,
     concept_matrix,
     conflicts,
     greedy_cover,
@@ -149,3 +150,34 @@ def test_min_articles_share() -> None:
     assert min_articles_for(10) == 3
     assert min_articles_for(4) == 2
     assert min_articles_for(1) == 2
+
+
+def test_weight_power_favours_widely_shared_concepts() -> None:
+    ab, cd = ("a", "b"), ("c", "d")
+    sentence_bigrams = [[ab, cd], [ab], [ab, cd], [ab]]
+    article_of = np.array([0, 1, 2, 3])
+
+    _, linear = concept_matrix(sentence_bigrams, article_of, min_articles=2)
+    _, squared = concept_matrix(sentence_bigrams, article_of, min_articles=2, weight_power=2.0)
+
+    assert linear.tolist() == [4.0, 2.0]
+    assert squared.tolist() == [16.0, 4.0]
+
+
+def test_conflicts_also_block_repeats_in_a_second_graph() -> None:
+    # The first graph (a shortlist's) misses the pair 1-2 that the second one sees.
+    shortlist = sp.csr_matrix(np.array([[0, 0.9, 0], [0.9, 0, 0], [0, 0, 0]]))
+    lexical = sp.csr_matrix(np.array([[0, 0, 0], [0, 0, 0.6], [0, 0.6, 0]]))
+
+    forbidden = conflicts(shortlist, 0.5, also=(lexical, 0.45))
+
+    assert forbidden[0, 1] and forbidden[1, 2] and forbidden[2, 1]
+    assert not forbidden[0, 2]
+
+
+def test_cleaner_twin_marks_worse_cuts_of_a_shared_claim() -> None:
+    quality = np.array([1.0, 0.5, 0.5, 1.0])
+
+    twin = cleaner_twin(quality, [[1], [0], [], []])
+
+    assert twin.tolist() == [False, True, False, False]
