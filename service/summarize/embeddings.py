@@ -9,6 +9,7 @@ overlapping cluster (a news feed's common case) skips the model.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -22,6 +23,7 @@ import numpy.typing as npt
 from .errors import EncoderUnavailable
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 EmbeddingArray = npt.NDArray[np.float32]
 
 
@@ -140,7 +142,7 @@ class SentenceEncoder:
             for first in range(0, len(order), self._batch_size):
                 chunk = order[first : first + self._batch_size]
                 batch = self._tokenizer(
-                    [texts[i] for i in chunk],
+                    [_encodable(texts[i]) for i in chunk],
                     padding=True,
                     truncation=True,
                     max_length=self._max_length,
@@ -157,3 +159,11 @@ class SentenceEncoder:
         """Hits, misses and size of the embedding cache since start."""
         with self._lock:
             return {"hits": self.hits, "misses": self.misses, "size": len(self._cache)}
+
+
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (JSON may carry "\\ud800") made U+FFFD for the tokenizer.
+
+    Only the model's input changes; the sentence, its span and the cache key stay as sent.
+    """
+    return _SURROGATE.sub("\ufffd", text)

@@ -220,12 +220,7 @@ def test_time_budget_503_conforms(encoder: SentenceEncoder) -> None:
 
 
 # schemathesis sends UTF-8 text only, but JSON may carry a lone surrogate as an escape
-# ("\ud800"), which json.loads turns into a str the tokenizer of the encoder rejects.
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an article text with the JSON escape \\ud800 gets 500 (TypeError in the "
-    "tokenizer, SentenceEncoder.encode) for similarity hybrid (the default) and semantic",
-)
+# ("\ud800"), which json.loads turns into a str the encoder's tokenizer would reject.
 @pytest.mark.parametrize("similarity", ["hybrid", "semantic"])
 def test_lone_surrogate_is_no_server_error(hybrid_app: Flask, similarity: str) -> None:
     payload = story_payload()

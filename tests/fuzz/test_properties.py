@@ -101,7 +101,7 @@ SEPARATORS = [" ", " ", "\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\x00", "\u2028"
 
 # Any code point, lone surrogates included (json.loads turns "\ud800" into one).
 any_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=600)
-# Any code point that UTF-8 can encode (no lone surrogates): see SURROGATE_BUG.
+# Any code point that UTF-8 can encode; lone surrogates have explicit examples below.
 any_utf8_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=600)
 
 odd_word = st.one_of(
@@ -325,17 +325,6 @@ def test_hostile_text(name: str) -> None:
         summarize_checked([hostile, clean], opts)
 
 
-# A real bug: the encoder's (Rust) tokenizer rejects a str holding a lone surrogate with a
-# TypeError, which is no SummarizationError; through the API, an article text with the
-# JSON escape "\ud800" gets a 500 with similarity hybrid (the default) or semantic.
-SURROGATE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: lone surrogate in an article -> TypeError from the tokenizer in "
-    "SentenceEncoder.encode (HTTP 500 for hybrid/semantic); should be refused or replaced",
-)
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -344,7 +333,8 @@ SURROGATE_BUG = pytest.mark.xfail(
         "right-to-left override",
         "zero-width joiners",
         "control characters",
-        pytest.param("lone surrogates", marks=SURROGATE_BUG),
+        # The encoder's (Rust) tokenizer rejects a lone surrogate; the encoder replaces it.
+        "lone surrogates",
     ],
 )
 def test_hostile_text_hybrid(name: str, encoder: SentenceEncoder) -> None:
