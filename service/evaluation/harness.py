@@ -9,6 +9,7 @@ harness joins a system's sentences, cuts the text to the word budget inside the 
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -209,7 +210,10 @@ class LocalSummarizer:
             raise ValueError("--query-field: this summariser has no SummaryOptions.query")
         self._similarity = similarity
         self._query_fields = tuple(query_fields)
-        self._encoder = None if similarity == "lexical" else load_encoder(threads=threads)
+        int8 = os.environ.get("SUMMARIZER_ENCODER_INT8", "").lower() in ("1", "true", "yes")
+        self._encoder = (
+            None if similarity == "lexical" else load_encoder(threads=threads, int8=int8)
+        )
         self.last_timings_ms: dict[str, float] = {}
 
     def __call__(self, cluster: Cluster) -> list[str]:

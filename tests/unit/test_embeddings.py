@@ -100,3 +100,18 @@ def test_missing_model_dir_raises_encoder_unavailable(tmp_path: Path) -> None:
 def test_bad_settings_raise_value_error(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         SentenceEncoder(**kwargs)  # type: ignore[arg-type]
+
+
+def test_int8_encoder_stays_close_to_fp32(encoder: SentenceEncoder) -> None:
+    quantised = load_encoder(int8=True, cache_size=0)
+    texts = [
+        "Dockworkers at the port of Valdoria stopped work on Monday.",
+        "The transport ministry said it would meet union leaders on Wednesday.",
+        "Exporters warned that a long strike would delay shipments of grain.",
+    ]
+    exact, approx = encoder.encode(texts), quantised.encode(texts)
+    assert approx.shape == exact.shape
+    assert np.allclose(np.linalg.norm(approx, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(exact * approx, axis=1))) > 0.85
+    # The ranking of similarities survives quantisation.
+    assert np.argsort(exact @ exact[0]).tolist() == np.argsort(approx @ approx[0]).tolist()
