@@ -43,7 +43,7 @@ class Settings:
     model_dir: str | None = None
     torch_threads: int = 1
     # int8 dynamic quantisation of the encoder: faster on a CPU, ROUGE-neutral (README).
-    encoder_int8: bool = False
+    encoder_int8: bool = True
     embedding_cache_size: int = 50_000
     # Behind a gateway: how many proxies' X-Forwarded-For/-Proto/-Host/-Prefix to trust
     # (0: none, the service faces clients directly).
