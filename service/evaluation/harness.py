@@ -210,7 +210,13 @@ class LocalSummarizer:
             raise ValueError("--query-field: this summariser has no SummaryOptions.query")
         self._similarity = similarity
         self._query_fields = tuple(query_fields)
-        int8 = os.environ.get("SUMMARIZER_ENCODER_INT8", "").lower() in ("1", "true", "yes")
+        # As the service does: int8 unless SUMMARIZER_ENCODER_INT8 says otherwise.
+        int8 = os.environ.get("SUMMARIZER_ENCODER_INT8", "true").lower() not in (
+            "0",
+            "false",
+            "no",
+            "off",
+        )
         self._encoder = (
             None if similarity == "lexical" else load_encoder(threads=threads, int8=int8)
         )
