@@ -178,6 +178,7 @@ def greedy_cover(
     forbidden: sp.csr_matrix | None = None,
     fallback: FloatArray | None = None,
     eligible: npt.NDArray[np.bool_] | None = None,
+    factor: FloatArray | None = None,
 ) -> tuple[list[int], FloatArray]:
     """Greedy budgeted maximum coverage, best sentence first.
 
@@ -200,6 +201,8 @@ def greedy_cover(
         fallback: Order of the sentences that add nothing, shape (n_sentences,).
         eligible: Sentences the coverage stage may choose, shape (n_sentences,);
             the others come only with the fallback.
+        factor: Multiplier of each sentence's gain (> 0), shape (n_sentences,);
+            ones if None.
 
     Returns:
         ``(chosen, values)``: indices of the chosen sentences in the order
@@ -213,6 +216,8 @@ def greedy_cover(
     length = np.maximum(np.asarray(lengths, dtype=np.float64), 1.0)
     extra = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
     scale = length**length_power
+    if factor is not None:
+        scale = scale / np.maximum(np.asarray(factor, dtype=np.float64), 1e-12)
     x = sp.csr_matrix(concepts, dtype=np.float64)
     left = np.asarray(weights, dtype=np.float64).copy()
     available = np.ones(n, dtype=bool)
@@ -303,6 +308,14 @@ def cleaner_twin(quality: FloatArray, same_claim: Sequence[Sequence[int]]) -> np
     return best > q
 
 
+_QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
+
+
+def is_quote(text: str) -> bool:
+    """Whether ``text`` holds quoted speech (a double quotation mark of any style)."""
+    return any(mark in text for mark in _QUOTE_MARKS)
+
+
 def min_articles_for(n_articles: int, share: float = 0.3) -> int:
     """Fewest articles a concept must occur in: ``share`` of them, at least 2."""
     return max(2, math.ceil(share * n_articles))
@@ -314,5 +327,6 @@ __all__ = [
     "concept_matrix",
     "conflicts",
     "greedy_cover",
+    "is_quote",
     "min_articles_for",
 ]

@@ -28,6 +28,7 @@ from .coverage import (
     concept_matrix,
     conflicts,
     greedy_cover,
+    is_quote,
     min_articles_for,
 )
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
@@ -83,6 +84,8 @@ class RankingParams:
             by ``1 / (1 + position / decay)``; 0 for no boost.
         coverage_weight_power: Concept weight is its (position-boosted)
             article count raised to this power.
+        coverage_quote_factor: Factor of the gain of a sentence with quoted
+            speech: a summary reports, so a quote needs more to be chosen.
         coverage_bonus: Weight of a sentence's ranking score (scaled to the
             mean concept weight of a sentence) added to its coverage gain.
         min_words: Sentences shorter than this are chosen only when nothing
@@ -107,6 +110,7 @@ class RankingParams:
     coverage_min_share: float = 0.4
     coverage_position_decay: float = 2.0
     coverage_weight_power: float = 2.0
+    coverage_quote_factor: float = 0.7
     coverage_bonus: float = 0.0
     min_words: int = 10
 
@@ -304,6 +308,10 @@ def _select_coverage(
     if params.coverage_bonus > 0 and scores.max() > 0:
         per_sentence = float((concepts @ weights).mean()) or 1.0
         bonus = params.coverage_bonus * per_sentence * scores / float(scores.mean())
+    factor = None
+    if params.coverage_quote_factor != 1.0:
+        quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
+        factor = np.where(quotes, params.coverage_quote_factor, 1.0)
     # Sentences long enough, and no worse a cut than another quote of the same claim.
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         quality, ranking.same_claim
@@ -324,6 +332,7 @@ def _select_coverage(
         ),
         fallback=scores,
         eligible=eligible,
+        factor=factor,
     )
 
 

@@ -12,6 +12,7 @@ from service.summarize.coverage import (
     concept_matrix,
     conflicts,
     greedy_cover,
+    is_quote,
     min_articles_for,
 )
 
@@ -181,3 +182,22 @@ def test_cleaner_twin_marks_worse_cuts_of_a_shared_claim() -> None:
     twin = cleaner_twin(quality, [[1], [0], [], []])
 
     assert twin.tolist() == [False, True, False, False]
+
+
+def test_quotes_are_recognised_in_any_style() -> None:
+    assert is_quote('"We will stay," he said.')
+    assert is_quote("\u201cWe will stay,\u201d he said.")
+    assert not is_quote("He said they would stay.")
+
+
+def test_gain_factor_lowers_a_sentence_below_an_equal_one() -> None:
+    matrix = sp.csr_matrix(np.array([[1, 0], [0, 1]], dtype=np.float64))
+    weights = np.array([1.0, 1.0])
+
+    plain, _ = greedy_cover(matrix, weights, [5, 5], max_words=None, max_sentences=1)
+    lowered, _ = greedy_cover(
+        matrix, weights, [5, 5], max_words=None, max_sentences=1, factor=np.array([0.7, 1.0])
+    )
+
+    assert plain == [0]
+    assert lowered == [1]
