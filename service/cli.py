@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -149,15 +150,7 @@ def as_json(summary: Summary) -> dict[str, Any]:
                 "text": s.text,
                 "score": s.score,
                 "support": s.support,
-                "citations": [
-                    {
-                        "article_id": c.article_id,
-                        "sentence_index": c.sentence_index,
-                        "start": c.start,
-                        "end": c.end,
-                    }
-                    for c in s.citations
-                ],
+                "citations": [asdict(c) for c in s.citations],
             }
             for s in summary.sentences
         ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -164,15 +164,7 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
                 "score": sentence.score,
                 "centrality": sentence.centrality,
                 "support": sentence.support,
-                "citations": [
-                    {
-                        "article_id": citation.article_id,
-                        "sentence_index": citation.sentence_index,
-                        "start": citation.start,
-                        "end": citation.end,
-                    }
-                    for citation in sentence.citations
-                ],
+                "citations": [asdict(citation) for citation in sentence.citations],
             }
             for sentence in summary.sentences
         ],

@@ -85,51 +85,6 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 
-# Every furniture or credit pattern holds one of these; a sentence with none
-# of them skips the costly regular expressions.
-_TRIGGERS = (
-    "photo",
-    "image",
-    "picture",
-    "video",
-    "graphic",
-    "credit",
-    "comment",
-    "powered",
-    "translation",
-    "click",
-    "tap here",
-    "subscribe",
-    "newsletter",
-    "sign up",
-    "rights reserved",
-    "copyright",
-    "©",
-    "follow us",
-    "share",
-    "read ",
-    "related",
-    "advertisement",
-    "sponsored",
-    "terms of",
-    "privacy",
-    "cookie",
-    "javascript",
-    "http",
-    "www.",
-    "@",
-    "getty",
-    "shutterstock",
-    "istock",
-    "via ",
-    "/",
-    "(l)",
-    "(r)",
-    "(c)",
-    "(left)",
-    "(right)",
-    "(cent",
-)
 # A single word (or sign) that every match of _CREDIT or _FURNITURE holds,
 # whatever white space or case it is written with: a line without any of them
 # skips those expressions and gets the verdict they would give.
@@ -273,8 +228,7 @@ def _sentence_reason(sentence: str) -> str:
     letters = len(sentence) - len(_NOT_LETTER.findall(sentence))
     if letters < 0.5 * len("".join(words)):
         return "stray"
-    lowered = sentence.lower()
-    if any(trigger in lowered for trigger in _TRIGGERS) and (
+    if _may_be_furniture(sentence) and (
         _FURNITURE.search(sentence)
         or _CREDIT.search(sentence)
         or (_reads_as_furniture(sentence, len(words)) and _WEAK_FURNITURE.search(sentence))
