@@ -22,6 +22,7 @@ class Settings:
 
     # Limits on what a request may carry.
     max_body_bytes: int = 32 * 1024 * 1024
+    max_json_depth: int = 32
     max_articles: int = 5000
     max_article_chars: int = 2_000_000
     max_total_chars: int = 24_000_000
@@ -61,6 +62,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name in (
             "max_body_bytes",
+            "max_json_depth",
             "max_articles",
             "max_article_chars",
             "max_total_chars",

@@ -28,6 +28,7 @@ TOO_MANY_SENTENCES = _BASE + "too-many-sentences"
 ENCODER_UNAVAILABLE = _BASE + "encoder-unavailable"
 TIME_BUDGET_EXCEEDED = _BASE + "time-budget-exceeded"
 OVERLOADED = _BASE + "overloaded"
+JSON_TOO_DEEP = _BASE + "json-too-deep"
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,14 @@ _DOMAIN: list[tuple[type[SummarizationError], int, str, str]] = [
 
 class MalformedJSON(Exception):
     """The body is not JSON, or not a JSON object."""
+
+
+class JSONTooDeep(Exception):
+    """The body nests objects or arrays deeper than the configured limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The JSON nests deeper than {limit} levels.")
+        self.limit = limit
 
 
 def problem(
@@ -109,6 +118,11 @@ def register_error_handlers(app: Flask) -> None:
     def malformed(error: MalformedJSON) -> Response:
         log.warning("malformed body on %s", request.path)
         return problem(400, "Malformed JSON", str(error), type_=MALFORMED_JSON)
+
+    @app.errorhandler(JSONTooDeep)
+    def too_deep(error: JSONTooDeep) -> Response:
+        log.warning("body nested deeper than %d on %s", error.limit, request.path)
+        return problem(400, "JSON nested too deeply", str(error), type_=JSON_TOO_DEEP)
 
     @app.errorhandler(ValidationError)
     def invalid(error: ValidationError) -> Response:

@@ -16,7 +16,7 @@ from service.summarize import MODEL_NAME, Encoder, summarize
 from . import bp
 from .deadline import deadline
 from .metrics import observe_summary
-from .problems import MalformedJSON, problem
+from .problems import JSONTooDeep, MalformedJSON, problem
 from .schemas import Limits, dump_summary, request_schema
 
 # The contract sits at the top of a checkout; an installed package (the image) finds
@@ -33,6 +33,7 @@ class ApiState:
     model_expected: bool
     max_sentences_considered: int
     request_timeout: float | None = None
+    max_json_depth: int = 32
 
 
 def _state() -> ApiState:
@@ -40,7 +41,7 @@ def _state() -> ApiState:
     return state
 
 
-def read_json_object() -> dict[str, Any]:
+def read_json_object(max_depth: int) -> dict[str, Any]:
     """The request body as a JSON object, or a 415/400/413 problem."""
     if not request.is_json:
         raise UnsupportedMediaType()
@@ -53,7 +54,24 @@ def read_json_object() -> dict[str, Any]:
         raise MalformedJSON(f"The body is not valid JSON: {_reason(exc)}") from None
     if not isinstance(body, dict):
         raise MalformedJSON("The body must be a JSON object.")
+    if _depth(body, max_depth) > max_depth:
+        raise JSONTooDeep(max_depth)
     return body
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of parsed JSON, counting no further than ``limit + 1``."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return depth
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _reason(exc: ValueError) -> str:
@@ -66,7 +84,7 @@ def _reason(exc: ValueError) -> str:
 def create_summary() -> Response:
     """Summarise the posted articles."""
     state = _state()
-    payload = request_schema(state.limits).load(read_json_object())
+    payload = request_schema(state.limits).load(read_json_object(state.max_json_depth))
     started = time.perf_counter()
     with deadline(state.request_timeout):
         summary = summarize(

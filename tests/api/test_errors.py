@@ -223,3 +223,22 @@ def test_time_budget_ends_the_request_cleanly(
     monkeypatch.undo()
     app.extensions["summarizer"] = state
     assert client.post("/v1/summaries", json=story_payload()).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [33, 200])
+def test_json_nested_beyond_the_limit_is_400(client: FlaskClient, depth: int) -> None:
+    nested: Any = "x"
+    for _ in range(depth - 1):
+        nested = [nested]
+    body = {**story_payload(), "extra": nested}
+    response = client.post("/v1/summaries", json=body)
+    assert response.status_code == 400
+    assert response.get_json()["type"].endswith("json-too-deep")
+
+
+def test_json_within_the_depth_limit_reaches_validation(client: FlaskClient) -> None:
+    nested: Any = "x"
+    for _ in range(30):
+        nested = [nested]
+    response = client.post("/v1/summaries", json={**story_payload(), "extra": nested})
+    assert response.status_code == 422  # deep enough to be allowed, still an unknown field
