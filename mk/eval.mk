@@ -24,10 +24,12 @@ eval-calibrate: ## the ROUGE scorer against published ROUGE-1.5.5 numbers
 	$(PY) -m service.evaluation.calibrate $(EVAL_DATA)/duc2004_task2.jsonl \
 		$(EVAL_DATA)/duc2004_task2_sumrepo_peers.jsonl
 
-# Needs SummaryOptions.query in the summariser; the peers file holds NIST's peers.
-eval-duc2007: ## DUC 2007, 250 words, query-focused, jackknifed
+# Focused (options.query = title. narrative.) beside generic (no query, ours-KIND-generic),
+# with NIST's peers scored by the same scorer in the same run. EVAL_ARGS="--similarity lexical"
+# for the lexical-only summariser.
+eval-duc2007: ## DUC 2007, 250 words, query-focused vs generic, jackknifed
 	$(PY) -m service.evaluate $(EVAL_DATA)/duc2007_query.jsonl --words 250 \
-		--no-truncate-refs --jackknife --query-field title,narrative \
+		--no-truncate-refs --jackknife --query-field title,narrative --with-generic \
 		--peers $(EVAL_DATA)/duc2007_nist_peers.jsonl \
 		--json $(EVAL_RESULTS)/eval-duc2007.json $(EVAL_ARGS)
 

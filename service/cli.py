@@ -24,6 +24,7 @@ from service.summarize import (
     SummarizationError,
     Summary,
     SummaryOptions,
+    SummarySentence,
     load_encoder,
     summarize,
 )
@@ -46,6 +47,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             max_words=args.max_words,
             order=args.order,
             similarity=args.similarity,
+            query=args.query,
         )
         encoder = None if args.similarity == "lexical" else load_encoder()
         summary = summarize(articles, options, encoder=encoder)
@@ -75,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-words", type=_positive, default=None)
     parser.add_argument("--order", choices=ORDERS, default="rank")
     parser.add_argument("--similarity", choices=SIMILARITY_KINDS, default="hybrid")
+    parser.add_argument(
+        "--query", type=_query, default=None, help="focus the summary on this topic or question"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 
@@ -84,6 +89,14 @@ def _positive(raw: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be >= 1")
     return value
+
+
+def _query(raw: str) -> str:
+    if not raw.strip():
+        raise argparse.ArgumentTypeError("must hold text")
+    if len(raw) > 2000:
+        raise argparse.ArgumentTypeError("must be at most 2000 characters")
+    return raw
 
 
 def read_articles(inputs: Iterable[str]) -> Iterable[Article]:
@@ -143,18 +156,28 @@ def _article(item: Any, where: str) -> Article:
 
 def as_json(summary: Summary) -> dict[str, Any]:
     """The summary in the shape of the API's 200 body (without timings)."""
-    return {
+    body: dict[str, Any] = {
         "summary": summary.text,
-        "sentences": [
-            {
-                "text": s.text,
-                "score": s.score,
-                "support": s.support,
-                "citations": [asdict(c) for c in s.citations],
-            }
-            for s in summary.sentences
-        ],
+        "sentences": [_sentence_json(s) for s in summary.sentences],
     }
+    if summary.query is not None:
+        body["query"] = {
+            "relevance": "high" if summary.query.focused else "low",
+            "max_relevance": summary.query.max_relevance,
+        }
+    return body
+
+
+def _sentence_json(sentence: SummarySentence) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "text": sentence.text,
+        "score": sentence.score,
+        "support": sentence.support,
+    }
+    if sentence.relevance is not None:
+        item["relevance"] = sentence.relevance
+    item["citations"] = [asdict(c) for c in sentence.citations]
+    return item
 
 
 def as_text(summary: Summary, articles: dict[str, Article]) -> str:
@@ -169,6 +192,9 @@ def as_text(summary: Summary, articles: dict[str, Article]) -> str:
         lines.append("")
     support = ", ".join(str(s.support) for s in summary.sentences)
     lines.append(f"{len(articles)} articles, {summary.sentence_count} sentences; support {support}")
+    if summary.query is not None:
+        verdict = "answered" if summary.query.focused else "little is relevant: general summary"
+        lines.append(f"query: best relevance {summary.query.max_relevance:.2f} ({verdict})")
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ Usage::
     python -m service.evaluate DATA.jsonl --words 100 [--jackknife] [--peers PEERS.jsonl]
         [--live-peers sumy-lexrank,sumy-textrank,lexrank] [--limit N] [--json OUT.json]
         [--url http://127.0.0.1:8080] [--similarity hybrid|lexical|semantic[,...]]
-        [--query-field title,narrative] [--no-truncate-refs]
+        [--query-field title,narrative [--with-generic]] [--no-truncate-refs]
 
 Every cluster of DATA (the eval data format) is summarised by our summariser (in process,
 or by a running service with ``--url``), by the live peers and, with ``--peers``, read
@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELDS",
         help="query fields to pass to our summariser, e.g. title,narrative (DUC 2007)",
     )
+    parser.add_argument(
+        "--with-generic",
+        action="store_true",
+        help="with --query-field, also run ours without the query (ours-KIND-generic)",
+    )
     parser.add_argument("--no-ours", dest="ours", action="store_false", help="peers only")
     parser.add_argument(
         "--threads",
@@ -152,6 +157,9 @@ def build_systems(args: argparse.Namespace, peers: dict[str, dict[str, str]]) ->
     systems: list[System] = []
     if args.ours:
         for similarity in args.similarity:
+            if args.with_generic and args.query_field and not args.url:
+                generic = LocalSummarizer(similarity, threads=args.threads)
+                systems.append(System(f"ours-{similarity}-generic", "ours", generic))
             if args.url:
                 remote = RemoteSummarizer(
                     args.url,

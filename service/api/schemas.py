@@ -23,7 +23,11 @@ from service.summarize import (
     Article,
     Summary,
     SummaryOptions,
+    SummarySentence,
 )
+
+MAX_QUERY_CHARS = 2000
+"""Longest ``options.query``: a topic with its narrative, not a document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,11 @@ def request_schema(limits: Limits) -> Schema:
         similarity = fields.String(
             load_default=limits.default_similarity, validate=validate.OneOf(SIMILARITY_KINDS)
         )
+        query = fields.String(
+            load_default=None,
+            allow_none=True,
+            validate=[validate.Length(min=1, max=MAX_QUERY_CHARS), _not_blank],
+        )
 
         @post_load
         def build(self, data: dict[str, Any], **_: Any) -> SummaryOptions:
@@ -155,19 +164,14 @@ def request_schema(limits: Limits) -> Schema:
 
 
 def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[str, Any]:
-    """The 200 body of ``POST /v1/summaries``."""
-    return {
+    """The 200 body of ``POST /v1/summaries``.
+
+    ``relevance`` and ``meta.query`` appear only when the request had a query,
+    so that a request without one gets the very body it always got.
+    """
+    body: dict[str, Any] = {
         "summary": summary.text,
-        "sentences": [
-            {
-                "text": sentence.text,
-                "score": sentence.score,
-                "centrality": sentence.centrality,
-                "support": sentence.support,
-                "citations": [asdict(citation) for citation in sentence.citations],
-            }
-            for sentence in summary.sentences
-        ],
+        "sentences": [_dump_sentence(sentence) for sentence in summary.sentences],
         "articles": [
             {
                 "id": report.id,
@@ -188,3 +192,22 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
             "embedding_cache": summary.embedding_cache,
         },
     }
+    if summary.query is not None:
+        body["meta"]["query"] = {
+            "relevance": "high" if summary.query.focused else "low",
+            "max_relevance": summary.query.max_relevance,
+        }
+    return body
+
+
+def _dump_sentence(sentence: SummarySentence) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "text": sentence.text,
+        "score": sentence.score,
+        "centrality": sentence.centrality,
+        "support": sentence.support,
+    }
+    if sentence.relevance is not None:
+        item["relevance"] = sentence.relevance
+    item["citations"] = [asdict(citation) for citation in sentence.citations]
+    return item

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -31,6 +31,11 @@ _STEMMER = PorterStemmer()
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return _STEMMER.stem(word) if len(word) > 3 else word
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems (as :func:`bigrams` makes them) of the content words of ``text``."""
+    return {_stem(word) for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS}
 
 
 def bigrams(text: str) -> list[tuple[str, str]]:
@@ -57,6 +62,10 @@ def concept_matrix(
     position: npt.NDArray[np.float64] | None = None,
     position_decay: float = 0.0,
     weight_power: float = 1.0,
+    favoured: Collection[str] = (),
+    favoured_min_articles: int | None = None,
+    favoured_factor: float = 1.0,
+    sentence_weight: FloatArray | None = None,
 ) -> tuple[sp.csr_matrix, FloatArray]:
     """Which concepts each sentence holds, and the weight of each concept.
 
@@ -74,6 +83,13 @@ def concept_matrix(
         position_decay: Position at which the boost halves; 0 for none.
         weight_power: Exponent of the weights; above 1, the concepts most
             articles share count more than in proportion.
+        favoured: Stems (e.g. of a query) that make a bigram holding one a
+            favoured concept.
+        favoured_min_articles: Fewest articles a favoured concept needs
+            (``min_articles`` when None).
+        favoured_factor: Factor of a favoured concept's weight.
+        sentence_weight: Factor of each sentence's occurrences, shape
+            (n_sentences,), > 0 (e.g. its relevance to a query); ones if None.
 
     Returns:
         ``(concepts, weights)``: a 0/1 matrix of shape (n_sentences,
@@ -99,6 +115,8 @@ def concept_matrix(
         boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / position_decay)
     else:
         boost = np.ones(n)
+    if sentence_weight is not None:
+        boost = boost * np.asarray(sentence_weight, dtype=np.float64)
     # Per (unit, concept): the weight of the earliest occurrence, i.e. the largest boost.
     shape = (int(units.max(initial=0)) + 1, max(m, 1))
     best = _max_duplicates(units[rows_a], cols_a, boost[rows_a], shape)
@@ -108,6 +126,17 @@ def concept_matrix(
     if weight_power != 1.0:
         weights = weights**weight_power
     keep = frequency >= min_articles
+    if favoured:
+        wanted = set(favoured)
+        grams = list(vocabulary)
+        mask = np.fromiter(
+            (a in wanted or b in wanted for a, b in grams), dtype=bool, count=len(grams)
+        )
+        if m == 0:
+            mask = np.zeros(1, dtype=bool)
+        floor = min_articles if favoured_min_articles is None else favoured_min_articles
+        keep |= mask & (frequency >= floor)
+        weights = np.where(mask, weights * favoured_factor, weights)
     matrix = sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n, max(m, 1)))
     matrix.data[:] = 1.0
     return sp.csr_matrix(matrix[:, np.flatnonzero(keep)]), weights[keep]
@@ -325,6 +354,7 @@ __all__ = [
     "bigrams",
     "cleaner_twin",
     "concept_matrix",
+    "content_stems",
     "conflicts",
     "greedy_cover",
     "is_quote",

@@ -30,13 +30,15 @@ class SummaryOptions:
     """What the caller wants back.
 
     ``max_sentences`` and ``max_words`` are hard budgets; whichever binds first
-    stops the selection, and a sentence is never cut to fit.
+    stops the selection, and a sentence is never cut to fit. ``query``, when
+    given, focuses the summary on what is relevant to it.
     """
 
     max_sentences: int | None = 5
     max_words: int | None = None
     order: Order = "rank"
     similarity: SimilarityKind = "hybrid"
+    query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +63,30 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    """A chosen sentence; ``citations[0]`` is where ``text`` comes from."""
+    """A chosen sentence; ``citations[0]`` is where ``text`` comes from.
+
+    ``relevance`` (0..1) is its similarity to the query; None without one.
+    """
 
     text: str
     score: float
     support: int
     citations: tuple[Citation, ...]
     centrality: float = 0.0
+    relevance: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryReport:
+    """How well the articles answer a query.
+
+    ``max_relevance`` is the best sentence relevance (0..1); ``focused`` is
+    False when it is under the threshold at which the query steers the
+    ranking, so the summary is the general one.
+    """
+
+    max_relevance: float
+    focused: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +108,7 @@ class Summary:
     similarity: SimilarityKind
     timings_ms: dict[str, float] = field(default_factory=dict)
     embedding_cache: dict[str, int] | None = None
+    query: QueryReport | None = None
 
     @property
     def text(self) -> str:

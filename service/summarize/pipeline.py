@@ -27,15 +27,18 @@ from .coverage import (
     cleaner_twin,
     concept_matrix,
     conflicts,
+    content_stems,
     greedy_cover,
     is_quote,
     min_articles_for,
 )
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
+from .focus import concept_focus, focused_prior, lexical_relevance, semantic_relevance
 from .models import (
     Article,
     ArticleReport,
     Citation,
+    QueryReport,
     SimilarityKind,
     Summary,
     SummaryOptions,
@@ -90,6 +93,28 @@ class RankingParams:
             mean concept weight of a sentence) added to its coverage gain.
         min_words: Sentences shorter than this are chosen only when nothing
             longer fits.
+        query_min_relevance: With a query, the best sentence relevance under
+            which the query is not answered: the summary is the general one.
+        query_damping: LexRank jump probability with a query (the jump
+            distribution carries the focus, so it is taken more often).
+        query_prior_floor: Jump weight of an irrelevant sentence, next to
+            ``1`` for the most relevant one (times the usual prior).
+        query_concept_weight: A concept's weight grows by this factor of its
+            focus (the best focus of the sentences holding it).
+        query_gain_floor: Coverage gain factor of a sentence of no focus;
+            the most focused sentence has 1.
+        query_focus_rank: Share of the focused ranking score, next to the
+            relevance itself, in a sentence's focus.
+        query_concept_min_articles: Fewest articles a concept holding a query
+            word needs; 0 for the usual share.
+        query_concept_factor: Factor of the weight of a concept holding a
+            query word.
+        query_occurrence_floor: With a query, an occurrence of a concept in
+            a sentence of no focus counts this much (1 in the most focused);
+            1.0 counts every occurrence alike.
+        query_bonus: Gain a sentence of full focus adds by itself, in mean
+            concept weights of a sentence, so that a relevant sentence can be
+            chosen when it holds no concept the sources share.
     """
 
     lexical_weight: float = 0.5
@@ -113,6 +138,16 @@ class RankingParams:
     coverage_quote_factor: float = 0.7
     coverage_bonus: float = 0.0
     min_words: int = 10
+    query_min_relevance: float = 0.05
+    query_damping: float = 0.5
+    query_prior_floor: float = 0.1
+    query_concept_weight: float = 1.0
+    query_gain_floor: float = 0.3
+    query_focus_rank: float = 0.0
+    query_concept_min_articles: int = 1
+    query_concept_factor: float = 1.0
+    query_bonus: float = 0.0
+    query_occurrence_floor: float = 1.0
 
     def support_threshold(self, kind: SimilarityKind) -> float:
         return {
@@ -185,8 +220,24 @@ def summarize(
     shortlist_size = _shortlist_size(options, params, n)
     lexical = None
     ranking: _Ranking | None = None
+    relevance: npt.NDArray[np.float64] | None = None
+    jump = prior
+    damping = params.damping
+    if options.query is not None:
+        # The query as one more TF-IDF row, with the sentences' vocabulary and IDF.
+        stacked = tfidf_vectors(
+            [tokenize(text) for text in texts],
+            article_of.tolist(),
+            queries=[tokenize(options.query)],
+        )
+        lexical, relevance = sp.csr_matrix(stacked[:n]), lexical_relevance(stacked)
+        if relevance.max(initial=0.0) >= params.query_min_relevance:
+            jump = focused_prior(prior, relevance, floor=params.query_prior_floor)
+            damping = params.query_damping
+        clock = _lap(timings, "query", clock)
     if kind != "semantic" or shortlist_size < n:
-        lexical = tfidf_vectors([tokenize(text) for text in texts], article_of.tolist())
+        if lexical is None:
+            lexical = tfidf_vectors([tokenize(text) for text in texts], article_of.tolist())
         lexical_graph = similarity_graph(
             lexical,
             None,
@@ -194,7 +245,9 @@ def summarize(
             min_similarity=params.min_similarity,
             keep_above=params.support_threshold_lexical,
         )
-        ranking = _rank(lexical_graph, prior, quality, article_of, "lexical", params)
+        ranking = _rank(
+            lexical_graph, jump, quality, article_of, "lexical", params, damping=damping
+        )
         clock = _lap(timings, "lexical", clock)
     lexical_ranking = ranking
 
@@ -209,11 +262,28 @@ def summarize(
         else:
             shortlist = np.arange(n)
         before = _cache_counts(encoder)
-        semantic = encoder.encode([texts[i] for i in shortlist])
+        wanted = [texts[i] for i in shortlist]
+        if options.query is not None:
+            wanted.append(options.query)
+        semantic = encoder.encode(wanted)
         after = _cache_counts(encoder)
         if before is not None and after is not None:
             cache = {key: after[key] - before[key] for key in ("hits", "misses")}
         clock = _lap(timings, "encode", clock)
+        local_jump = prior[shortlist]
+        if relevance is not None:
+            semantic, query_vector = semantic[:-1], semantic[-1]
+            meaning = semantic_relevance(semantic, query_vector, floor=params.semantic_floor)
+            if kind == "hybrid":
+                w = params.lexical_weight
+                meaning = w * relevance[shortlist] + (1.0 - w) * meaning
+            relevance = relevance.copy()
+            relevance[shortlist] = meaning
+            if relevance.max(initial=0.0) >= params.query_min_relevance:
+                local_jump = focused_prior(
+                    prior[shortlist], meaning, floor=params.query_prior_floor
+                )
+                damping = params.query_damping
         local = _rank(
             similarity_graph(
                 lexical[shortlist] if (lexical is not None and kind == "hybrid") else None,
@@ -224,23 +294,40 @@ def summarize(
                 min_similarity=params.min_similarity,
                 keep_above=params.support_threshold(kind),
             ),
-            prior[shortlist],
+            local_jump,
             quality[shortlist],
             article_of[shortlist],
             kind,
             params,
             fallback=ranking,
             index=shortlist,
+            damping=damping,
         )
         ranking = _lift(local, shortlist, n, ranking)
         clock = _lap(timings, "rerank", clock)
     assert ranking is not None
+    report = None
+    focus = None
+    if relevance is not None:
+        best_relevance = float(relevance.max(initial=0.0))
+        report = QueryReport(
+            max_relevance=round(best_relevance, 6),
+            focused=best_relevance >= params.query_min_relevance,
+        )
+        if report.focused:
+            focus = relevance / best_relevance
+            if params.query_focus_rank > 0:
+                top_score = max(float(ranking.scores.max()), 1e-12)
+                share = params.query_focus_rank
+                focus = (1.0 - share) * focus + share * ranking.scores / top_score
 
     word_counts = [count_words(text) for text in texts]
     if params.selection == "coverage":
         chosen, values = _select_coverage(
             texts, word_counts, article_of, positions, quality, ranking, options, params, kind,
             lexical_ranking if lexical_ranking is not ranking else None,
+            focus=focus,
+            query=options.query,
         )
         # Scores are what each sentence added to the summary when chosen, so
         # that the rank order stays best first.
@@ -263,7 +350,8 @@ def summarize(
     best = float(ranking.scores.max())
     return Summary(
         sentences=tuple(
-            _summary_sentence(articles, sentences, texts, index, ranking, best) for index in chosen
+            _summary_sentence(articles, sentences, texts, index, ranking, best, relevance)
+            for index in chosen
         ),
         articles=tuple(reports),
         sentence_count=total,
@@ -271,6 +359,7 @@ def summarize(
         similarity=options.similarity,
         timings_ms=timings,
         embedding_cache=cache,
+        query=report,
     )
 
 
@@ -285,11 +374,16 @@ def _select_coverage(
     params: RankingParams,
     kind: SimilarityKind,
     lexical: _Ranking | None = None,
+    *,
+    focus: npt.NDArray[np.float64] | None = None,
+    query: str | None = None,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The sentences that cover the most shared concepts within the budgets.
 
     ``lexical`` is the lexical ranking of every sentence when ``ranking``
-    comes from a shortlist: lexical repeats are blocked too.
+    comes from a shortlist: lexical repeats are blocked too. ``focus`` (0..1
+    per sentence, with a query) raises the weight of the concepts focused
+    sentences hold and the gain of focused sentences.
 
     Returns:
         The chosen sentences in the order chosen, and the value of each.
@@ -302,16 +396,31 @@ def _select_coverage(
         position=positions,
         position_decay=params.coverage_position_decay,
         weight_power=params.coverage_weight_power,
+        favoured=content_stems(query) if (query is not None and focus is not None) else (),
+        favoured_min_articles=params.query_concept_min_articles or None,
+        favoured_factor=params.query_concept_factor,
+        sentence_weight=None
+        if focus is None or params.query_occurrence_floor >= 1.0
+        else params.query_occurrence_floor + (1.0 - params.query_occurrence_floor) * focus,
     )
+    if focus is not None and params.query_concept_weight > 0:
+        weights = weights * (1.0 + params.query_concept_weight * concept_focus(concepts, focus))
     scores = ranking.scores
     bonus = None
     if params.coverage_bonus > 0 and scores.max() > 0:
         per_sentence = float((concepts @ weights).mean()) or 1.0
         bonus = params.coverage_bonus * per_sentence * scores / float(scores.mean())
+    if focus is not None and params.query_bonus > 0:
+        per_sentence = float((concepts @ weights).mean()) or 1.0
+        extra = params.query_bonus * per_sentence * focus
+        bonus = extra if bonus is None else bonus + extra
     factor = None
     if params.coverage_quote_factor != 1.0:
         quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
         factor = np.where(quotes, params.coverage_quote_factor, 1.0)
+    if focus is not None and params.query_gain_floor < 1.0:
+        floor = params.query_gain_floor
+        factor = (1.0 if factor is None else factor) * (floor + (1.0 - floor) * focus)
     # Sentences long enough, and no worse a cut than another quote of the same claim.
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         quality, ranking.same_claim
@@ -352,6 +461,8 @@ def _check(articles: Sequence[Article], options: SummaryOptions) -> None:
         raise ValueError(f"order must be 'rank' or 'source', got {options.order!r}")
     if options.similarity not in ("lexical", "semantic", "hybrid"):
         raise ValueError(f"unknown similarity {options.similarity!r}")
+    if options.query is not None and not options.query.strip():
+        raise ValueError("query must hold text when given")
 
 
 def _segment(
@@ -391,6 +502,7 @@ def _summary_sentence(
     index: int,
     ranking: _Ranking,
     best: float,
+    relevance: npt.NDArray[np.float64] | None,
 ) -> SummarySentence:
     citations = [_citation(articles, sentences[index])]
     citations.extend(_citation(articles, sentences[other]) for other in ranking.same_claim[index])
@@ -400,6 +512,7 @@ def _summary_sentence(
         support=len(citations),
         citations=tuple(citations),
         centrality=round(float(ranking.centrality[index]), 6),
+        relevance=None if relevance is None else round(float(relevance[index]), 6),
     )
 
 
@@ -428,6 +541,7 @@ def _rank(
     *,
     fallback: _Ranking | None = None,
     index: npt.NDArray[np.int64] | None = None,
+    damping: float | None = None,
 ) -> _Ranking:
     """Centrality raised by support, over one graph.
 
@@ -435,7 +549,8 @@ def _rank(
     (where this graph's sentences stand in it), an article that this graph
     finds no match in may still support a sentence through a lexical match.
     """
-    centrality = lexrank_scores(graph, prior=prior, damping=params.damping) * len(prior)
+    walk_damping = params.damping if damping is None else damping
+    centrality = lexrank_scores(graph, prior=prior, damping=walk_damping) * len(prior)
     matches = find_support(graph, article_of, threshold=params.support_threshold(kind))
     same_claim: list[list[int]] = []
     for row, group in enumerate(matches):

@@ -63,7 +63,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def tfidf_vectors(
-    tokens: Sequence[Sequence[str]], documents: Sequence[int]
+    tokens: Sequence[Sequence[str]],
+    documents: Sequence[int],
+    *,
+    queries: Sequence[Sequence[str]] = (),
 ) -> sp.csr_matrix:
     """Sublinear TF-IDF vectors of sentences, L2-normalised.
 
@@ -75,13 +78,34 @@ def tfidf_vectors(
     Args:
         tokens: Stems of each sentence, from ``tokenize``.
         documents: Article index of each sentence.
+        queries: Stems of texts to weigh with the sentences' IDF (a focus
+            query); their rows follow the sentences' and do not change the
+            IDF. Terms no sentence holds are dropped.
 
     Returns:
-        Sparse matrix of shape (n_sentences, n_terms), rows of unit length
-        (all-zero for a sentence with no content word).
+        Sparse matrix of shape (n_sentences + n_queries, n_terms), rows of
+        unit length (all-zero for a row with no content word).
     """
     if len(tokens) != len(documents):
         raise ValueError("tokens and documents must have the same length")
+    vectors, vocabulary, idf = _tfidf_rows(tokens, documents)
+    if not queries:
+        return vectors
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for row, stems in enumerate(queries):
+        for stem, count in Counter(s for s in stems if s in vocabulary).items():
+            rows.append(row)
+            cols.append(vocabulary[stem])
+            values.append(float((1.0 + np.log(count)) * idf[vocabulary[stem]]))
+    extra = sp.csr_matrix((values, (rows, cols)), shape=(len(queries), vectors.shape[1]))
+    return sp.csr_matrix(sp.vstack([vectors, _normalise_rows(extra)]))
+
+
+def _tfidf_rows(
+    tokens: Sequence[Sequence[str]], documents: Sequence[int]
+) -> tuple[sp.csr_matrix, dict[str, int], FloatArray]:
     vocabulary: dict[str, int] = {}
     add = vocabulary.setdefault
     lengths: list[int] = []
@@ -112,7 +136,7 @@ def tfidf_vectors(
     n_units = len(np.unique(units)) if n_rows else 1
     idf = np.log((1.0 + n_units) / (1.0 + document_frequency)) + 1.0
     vectors = tf @ sp.diags(idf)
-    return _normalise_rows(sp.csr_matrix(vectors))
+    return _normalise_rows(sp.csr_matrix(vectors)), vocabulary, idf
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
