@@ -10,11 +10,37 @@ Sentence Retrieval"), and the weights of the concepts that selection covers.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
 FloatArray = npt.NDArray[np.float64]
+
+INSTRUCTION_WORDS = frozenset(
+    """
+    account accounts action actions activities activity answer aspect aspects attempt
+    attempts cite describe description detail details development developments
+    discuss discussion effort efforts example examples explain happen happened
+    identify include included includes including information issue issues kind kinds
+    list mention note provide question questions related report reported reports
+    specific specify state summarize summary tell type types write
+    """.split()
+)
+"""Words that say what to write ("Describe the activities of ..."), not what about.
+
+They are left out of a query before it is matched with the sentences.
+"""
+
+
+def query_text(query: str) -> str:
+    """``query`` without its instruction words (see :data:`INSTRUCTION_WORDS`)."""
+    return re.sub(
+        r"[A-Za-z]+",
+        lambda word: " " if word.group(0).lower() in INSTRUCTION_WORDS else word.group(0),
+        query,
+    )
 
 
 def lexical_relevance(vectors: sp.csr_matrix) -> FloatArray:
@@ -94,4 +120,11 @@ def concept_focus(concepts: sp.csr_matrix, focus: FloatArray) -> FloatArray:
     return np.asarray(weighted.max(axis=0).todense(), dtype=np.float64).ravel()
 
 
-__all__ = ["concept_focus", "focused_prior", "lexical_relevance", "semantic_relevance"]
+__all__ = [
+    "INSTRUCTION_WORDS",
+    "concept_focus",
+    "focused_prior",
+    "lexical_relevance",
+    "query_text",
+    "semantic_relevance",
+]

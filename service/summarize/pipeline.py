@@ -33,7 +33,13 @@ from .coverage import (
     min_articles_for,
 )
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
-from .focus import concept_focus, focused_prior, lexical_relevance, semantic_relevance
+from .focus import (
+    concept_focus,
+    focused_prior,
+    lexical_relevance,
+    query_text,
+    semantic_relevance,
+)
 from .models import (
     Article,
     ArticleReport,
@@ -112,6 +118,11 @@ class RankingParams:
         query_occurrence_floor: With a query, an occurrence of a concept in
             a sentence of no focus counts this much (1 in the most focused);
             1.0 counts every occurrence alike.
+        query_min_share: With a query, ``coverage_min_share`` is this instead
+            (a focused summary covers what the relevant few articles share);
+            0 keeps it.
+        query_weight_power: With a query, ``coverage_weight_power`` is this
+            instead; 0 keeps it.
         query_bonus: Gain a sentence of full focus adds by itself, in mean
             concept weights of a sentence, so that a relevant sentence can be
             chosen when it holds no concept the sources share.
@@ -142,12 +153,14 @@ class RankingParams:
     query_damping: float = 0.5
     query_prior_floor: float = 0.1
     query_concept_weight: float = 1.0
-    query_gain_floor: float = 0.3
+    query_gain_floor: float = 0.7
     query_focus_rank: float = 0.0
     query_concept_min_articles: int = 1
-    query_concept_factor: float = 1.0
+    query_concept_factor: float = 2.0
     query_bonus: float = 0.0
     query_occurrence_floor: float = 1.0
+    query_min_share: float = 0.1
+    query_weight_power: float = 1.0
 
     def support_threshold(self, kind: SimilarityKind) -> float:
         return {
@@ -223,12 +236,13 @@ def summarize(
     relevance: npt.NDArray[np.float64] | None = None
     jump = prior
     damping = params.damping
+    topic = None if options.query is None else query_text(options.query)
     if options.query is not None:
         # The query as one more TF-IDF row, with the sentences' vocabulary and IDF.
         stacked = tfidf_vectors(
             [tokenize(text) for text in texts],
             article_of.tolist(),
-            queries=[tokenize(options.query)],
+            queries=[tokenize(topic)],
         )
         lexical, relevance = sp.csr_matrix(stacked[:n]), lexical_relevance(stacked)
         if relevance.max(initial=0.0) >= params.query_min_relevance:
@@ -392,11 +406,20 @@ def _select_coverage(
     concepts, weights = concept_matrix(
         [bigrams(text) for text in texts],
         article_of,
-        min_articles=min_articles_for(n_articles, params.coverage_min_share),
+        min_articles=min_articles_for(
+            n_articles,
+            params.query_min_share
+            if (focus is not None and params.query_min_share > 0)
+            else params.coverage_min_share,
+        ),
         position=positions,
         position_decay=params.coverage_position_decay,
-        weight_power=params.coverage_weight_power,
-        favoured=content_stems(query) if (query is not None and focus is not None) else (),
+        weight_power=params.query_weight_power
+        if (focus is not None and params.query_weight_power > 0)
+        else params.coverage_weight_power,
+        favoured=content_stems(query_text(query))
+        if (query is not None and focus is not None)
+        else (),
         favoured_min_articles=params.query_concept_min_articles or None,
         favoured_factor=params.query_concept_factor,
         sentence_weight=None
