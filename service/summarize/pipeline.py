@@ -123,6 +123,8 @@ class RankingParams:
             0 keeps it.
         query_weight_power: With a query, ``coverage_weight_power`` is this
             instead; 0 keeps it.
+        query_lexical_weight: Share of the lexical relevance in hybrid
+            relevance (the rest is semantic).
         query_bonus: Gain a sentence of full focus adds by itself, in mean
             concept weights of a sentence, so that a relevant sentence can be
             chosen when it holds no concept the sources share.
@@ -158,6 +160,7 @@ class RankingParams:
     query_concept_min_articles: int = 1
     query_concept_factor: float = 2.0
     query_bonus: float = 0.0
+    query_lexical_weight: float = 0.75
     query_occurrence_floor: float = 1.0
     query_min_share: float = 0.1
     query_weight_power: float = 1.0
@@ -289,7 +292,7 @@ def summarize(
             semantic, query_vector = semantic[:-1], semantic[-1]
             meaning = semantic_relevance(semantic, query_vector, floor=params.semantic_floor)
             if kind == "hybrid":
-                w = params.lexical_weight
+                w = params.query_lexical_weight
                 meaning = w * relevance[shortlist] + (1.0 - w) * meaning
             relevance = relevance.copy()
             relevance[shortlist] = meaning

@@ -201,3 +201,30 @@ def test_query_none_is_no_query(story: list[Article]) -> None:
     assert summarize(story, options).sentences == summarize(
         story, replace(options, query=None)
     ).sentences
+
+
+# --- the evaluation harness ------------------------------------------------------------
+
+
+def test_harness_passes_the_cluster_query_and_runs_generic_beside_it() -> None:
+    from service.evaluate import build_parser, build_systems
+    from service.evaluation.data import Cluster, Document
+    from service.evaluation.harness import LocalSummarizer
+
+    cluster = Cluster(
+        id="story",
+        documents=tuple(Document(id=a.id, text=a.text) for a in make_story()),
+        references=("Grain exports could be delayed.",),
+        query={"title": "Grain", "narrative": "Describe the effect on grain exports."},
+    )
+    focused = LocalSummarizer("lexical", query_fields=["title", "narrative"])(cluster)
+    generic = LocalSummarizer("lexical")(cluster)
+    assert any("grain" in text for text in focused[:5])
+    assert not any("grain" in text for text in generic[:5])
+    args = build_parser().parse_args(
+        ["data.jsonl", "--similarity", "lexical", "--query-field", "title", "--with-generic"]
+    )
+    assert [system.name for system in build_systems(args, {})] == [
+        "ours-lexical-generic",
+        "ours-lexical",
+    ]
