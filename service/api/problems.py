@@ -73,8 +73,9 @@ def problem(
 
 def validation_problem(errors: list[dict[str, str]]) -> Response:
     """422 listing each bad field as a JSON pointer."""
-    fields = ", ".join(error["pointer"] for error in errors[:5])
-    more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+    named = list(dict.fromkeys(error["pointer"] for error in errors))
+    fields = ", ".join(named[:5])
+    more = f" and {len(named) - 5} more" if len(named) > 5 else ""
     return problem(
         422,
         "Validation failed",

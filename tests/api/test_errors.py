@@ -242,3 +242,10 @@ def test_json_within_the_depth_limit_reaches_validation(client: FlaskClient) -> 
         nested = [nested]
     response = client.post("/v1/summaries", json={**story_payload(), "extra": nested})
     assert response.status_code == 422  # deep enough to be allowed, still an unknown field
+
+
+def test_detail_names_each_bad_field_once(client: FlaskClient) -> None:
+    response = client.post("/v1/summaries", json={"articles": [{"id": "a", "text": ""}]})
+    problem = response.get_json()
+    assert problem["detail"].count("#/articles/0/text") == 1
+    assert len(problem["errors"]) == 2  # too short, and blank: both reasons are kept
