@@ -296,6 +296,7 @@ def summarize(
                 meaning = w * relevance[shortlist] + (1.0 - w) * meaning
             relevance = relevance.copy()
             relevance[shortlist] = meaning
+            damping = params.damping
             if relevance.max(initial=0.0) >= params.query_min_relevance:
                 local_jump = focused_prior(
                     prior[shortlist], meaning, floor=params.query_prior_floor
