@@ -109,15 +109,10 @@ class RankingParams:
             focus (the best focus of the sentences holding it).
         query_gain_floor: Coverage gain factor of a sentence of no focus;
             the most focused sentence has 1.
-        query_focus_rank: Share of the focused ranking score, next to the
-            relevance itself, in a sentence's focus.
         query_concept_min_articles: Fewest articles a concept holding a query
             word needs; 0 for the usual share.
         query_concept_factor: Factor of the weight of a concept holding a
             query word.
-        query_occurrence_floor: With a query, an occurrence of a concept in
-            a sentence of no focus counts this much (1 in the most focused);
-            1.0 counts every occurrence alike.
         query_min_share: With a query, ``coverage_min_share`` is this instead
             (a focused summary covers what the relevant few articles share);
             0 keeps it.
@@ -125,9 +120,6 @@ class RankingParams:
             instead; 0 keeps it.
         query_lexical_weight: Share of the lexical relevance in hybrid
             relevance (the rest is semantic).
-        query_bonus: Gain a sentence of full focus adds by itself, in mean
-            concept weights of a sentence, so that a relevant sentence can be
-            chosen when it holds no concept the sources share.
     """
 
     lexical_weight: float = 0.5
@@ -156,12 +148,9 @@ class RankingParams:
     query_prior_floor: float = 0.1
     query_concept_weight: float = 1.0
     query_gain_floor: float = 0.7
-    query_focus_rank: float = 0.0
     query_concept_min_articles: int = 1
     query_concept_factor: float = 2.0
-    query_bonus: float = 0.0
     query_lexical_weight: float = 0.75
-    query_occurrence_floor: float = 1.0
     query_min_share: float = 0.1
     query_weight_power: float = 1.0
 
@@ -334,10 +323,6 @@ def summarize(
         )
         if report.focused:
             focus = relevance / best_relevance
-            if params.query_focus_rank > 0:
-                top_score = max(float(ranking.scores.max()), 1e-12)
-                share = params.query_focus_rank
-                focus = (1.0 - share) * focus + share * ranking.scores / top_score
 
     word_counts = [count_words(text) for text in texts]
     if params.selection == "coverage":
@@ -426,9 +411,6 @@ def _select_coverage(
         else (),
         favoured_min_articles=params.query_concept_min_articles or None,
         favoured_factor=params.query_concept_factor,
-        sentence_weight=None
-        if focus is None or params.query_occurrence_floor >= 1.0
-        else params.query_occurrence_floor + (1.0 - params.query_occurrence_floor) * focus,
     )
     if focus is not None and params.query_concept_weight > 0:
         weights = weights * (1.0 + params.query_concept_weight * concept_focus(concepts, focus))
@@ -437,10 +419,6 @@ def _select_coverage(
     if params.coverage_bonus > 0 and scores.max() > 0:
         per_sentence = float((concepts @ weights).mean()) or 1.0
         bonus = params.coverage_bonus * per_sentence * scores / float(scores.mean())
-    if focus is not None and params.query_bonus > 0:
-        per_sentence = float((concepts @ weights).mean()) or 1.0
-        extra = params.query_bonus * per_sentence * focus
-        bonus = extra if bonus is None else bonus + extra
     factor = None
     if params.coverage_quote_factor != 1.0:
         quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
