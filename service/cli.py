@@ -13,10 +13,10 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
+from service.api.schemas import dump_summary
 from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
@@ -24,7 +24,6 @@ from service.summarize import (
     SummarizationError,
     Summary,
     SummaryOptions,
-    SummarySentence,
     load_encoder,
     summarize,
 )
@@ -155,29 +154,12 @@ def _article(item: Any, where: str) -> Article:
 
 
 def as_json(summary: Summary) -> dict[str, Any]:
-    """The summary in the shape of the API's 200 body (without timings)."""
-    body: dict[str, Any] = {
-        "summary": summary.text,
-        "sentences": [_sentence_json(s) for s in summary.sentences],
-    }
-    if summary.query is not None:
-        body["query"] = {
-            "relevance": "high" if summary.query.focused else "low",
-            "max_relevance": summary.query.max_relevance,
-        }
-    return body
-
-
-def _sentence_json(sentence: SummarySentence) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "text": sentence.text,
-        "score": sentence.score,
-        "support": sentence.support,
-    }
-    if sentence.relevance is not None:
-        item["relevance"] = sentence.relevance
-    item["citations"] = [asdict(c) for c in sentence.citations]
-    return item
+    """The API's 200 body without its ``articles`` and ``meta`` (timings differ run to run)."""
+    body = dump_summary(summary, model=False, elapsed_ms=0.0)
+    answer = {"summary": body["summary"], "sentences": body["sentences"]}
+    if "query" in body["meta"]:
+        answer["query"] = body["meta"]["query"]
+    return answer
 
 
 def as_text(summary: Summary, articles: dict[str, Article]) -> str:
