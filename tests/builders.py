@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.summarize import Article
+import pytest
+
+from service.summarize import Article, SentenceEncoder, Summary, SummaryOptions, summarize
 
 QUOTE = "We will not go back to work until the safety rules are restored"
 
@@ -91,3 +93,20 @@ def story_payload(**options: Any) -> dict[str, Any]:
     if options:
         body["options"] = options
     return body
+
+
+def run(
+    request: pytest.FixtureRequest,
+    articles: list[Article],
+    kind: str = "lexical",
+    **options: object,
+) -> Summary:
+    """Summarise ``articles`` with similarity ``kind``; the session encoder when it needs one."""
+    encoder: SentenceEncoder | None = None
+    if kind != "lexical":
+        encoder = request.getfixturevalue("encoder")
+    return summarize(
+        articles,
+        SummaryOptions(similarity=kind, **options),  # type: ignore[arg-type]
+        encoder=encoder,
+    )

@@ -21,7 +21,7 @@ from service.summarize import (
     summarize,
 )
 from service.summarize.segmentation import split_sentences
-from tests.builders import BOILERPLATE_LINES, QUOTE, make_story
+from tests.builders import BOILERPLATE_LINES, QUOTE, make_story, run
 
 KINDS = ["lexical", "hybrid", "semantic"]
 PARAPHRASED_QUOTE = (
@@ -31,25 +31,6 @@ PARAPHRASED_QUOTE = (
 RUNON_QUOTE = "We will not return to work until the safety rules are brought back"
 
 
-@pytest.fixture
-def story() -> list[Article]:
-    return make_story()
-
-
-def run(
-    request: pytest.FixtureRequest,
-    articles: list[Article],
-    kind: str = "lexical",
-    **options: object,
-) -> Summary:
-    encoder: SentenceEncoder | None = None
-    if kind != "lexical":
-        encoder = request.getfixturevalue("encoder")
-    return summarize(
-        articles,
-        SummaryOptions(similarity=kind, **options),  # type: ignore[arg-type]
-        encoder=encoder,
-    )
 
 
 def key(citation: Citation) -> tuple[str, int]:

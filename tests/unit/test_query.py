@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from service.summarize import Article, SentenceEncoder, Summary, SummaryOptions, summarize
+from service.summarize import Article, SummaryOptions, summarize
 from service.summarize.centrality import lexrank_scores
 from service.summarize.coverage import concept_matrix, content_stems
 from service.summarize.focus import (
@@ -18,31 +18,12 @@ from service.summarize.focus import (
     semantic_relevance,
 )
 from service.summarize.similarity import tfidf_vectors, tokenize
-from tests.builders import make_story
+from tests.builders import make_story, run
 
 KINDS = ["lexical", "hybrid", "semantic"]
 GRAIN = "grain exports"
 
 
-@pytest.fixture
-def story() -> list[Article]:
-    return make_story()
-
-
-def run(
-    request: pytest.FixtureRequest,
-    articles: list[Article],
-    kind: str = "lexical",
-    **options: object,
-) -> Summary:
-    encoder: SentenceEncoder | None = None
-    if kind != "lexical":
-        encoder = request.getfixturevalue("encoder")
-    return summarize(
-        articles,
-        SummaryOptions(similarity=kind, **options),  # type: ignore[arg-type]
-        encoder=encoder,
-    )
 
 
 # --- relevance -------------------------------------------------------------------------
