@@ -29,8 +29,6 @@ import math
 import multiprocessing
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from _processes import children, free_port, stop_group  # bench/, the script's folder
 
 # Before anything imports torch or numpy's BLAS: one thread, as in a worker.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -164,12 +164,6 @@ def build_cases(shared: Path, quick: bool) -> list[Case]:
 # --------------------------------------------------------------------------- server
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _proc_status(pid: int) -> dict[str, int]:
     values: dict[str, int] = {}
     try:
@@ -181,23 +175,6 @@ def _proc_status(pid: int) -> dict[str, int]:
     except (OSError, ValueError):
         pass
     return values
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
-        fields = stat.rpartition(")")[2].split()
-        if len(fields) > 1 and fields[1] == str(pid):
-            found.append(int(entry))
-    return found
 
 
 def process_tree(pid: int) -> list[int]:
@@ -212,7 +189,7 @@ def process_tree(pid: int) -> list[int]:
         return []
     tree, frontier = [pid], [pid]
     while frontier:
-        frontier = [child for parent in frontier for child in _children(parent)]
+        frontier = [child for parent in frontier for child in children(parent)]
         tree.extend(frontier)
     return tree
 
@@ -335,16 +312,7 @@ class Server:
             self.rss = self.monitor.stop()
             self.monitor = None
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=35)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_group(process, term_timeout=35)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
