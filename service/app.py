@@ -90,6 +90,7 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
             threads=settings.torch_threads,
             cache_size=settings.embedding_cache_size,
             int8=settings.encoder_int8,
+            runtime=settings.encoder_runtime,  # type: ignore[arg-type]
         )
         log.info("sentence encoder loaded in %.2f s", encoder.load_seconds)
         MODEL_LOAD.set(encoder.load_seconds)

