@@ -9,6 +9,10 @@ PORT ?= 8080
 # requirement (sentence-transformers, pulled in by the model package, has one)
 # would fetch a CUDA build of several GB.
 TORCH_PIN := torch==2.13.0
+# The runtime dependencies, resolved and pinned (make lock); every install takes them as
+# constraints, so the venv runs the versions that make audit looks up. The extras are not
+# locked, but cannot move a locked package.
+LOCK := requirements.lock
 
 .PHONY: help install install-dev run test lint clean
 
@@ -22,12 +26,12 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet "$(TORCH_PIN)" -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PIP) install --quiet "$(TORCH_PIN)" -e ".[test,eval,deploy,lint]"
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e ".[test,eval,deploy,lint]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
