@@ -32,10 +32,10 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 RUN python3 -m venv /opt/venv
 WORKDIR /src
 
-# 1. Dependencies only, from pyproject.toml (there is no lockfile yet).
+# 1. Dependencies only: pyproject.toml's, at the versions of requirements.lock (make lock).
 ARG PIP_EXTRA_ARGS=""
 ARG TORCH_VERSION=2.13.0
-COPY pyproject.toml ./
+COPY pyproject.toml requirements.lock ./
 # PIP_EXTRA_ARGS is split into words on purpose (SC2086).
 # hadolint ignore=SC2086
 RUN --mount=type=cache,target=/root/.cache/pip \
@@ -44,7 +44,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
     && /opt/venv/bin/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
         > /tmp/requirements.txt \
-    && /opt/venv/bin/python -m pip install ${PIP_EXTRA_ARGS} "torch==${TORCH_VERSION}" -r /tmp/requirements.txt \
+    && /opt/venv/bin/python -m pip install ${PIP_EXTRA_ARGS} -c requirements.lock "torch==${TORCH_VERSION}" -r /tmp/requirements.txt \
     && /opt/venv/bin/python -c 'import torch; assert torch.version.cuda is None, "CUDA build of torch"' \
     && ! /opt/venv/bin/python -m pip list --format=freeze | grep -i '^nvidia-'
 

@@ -17,15 +17,15 @@ measured them are in the README.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -226,9 +226,9 @@ class SentenceEncoder:
 class _OnnxModel:
     """An ONNX Runtime session over serialised model bytes, made in the process that uses it.
 
-    gunicorn loads the encoder in its master and forks the workers; the session (and
-    any thread pool of ONNX Runtime's) is created on first use in each worker, never
-    inherited across a fork.
+    gunicorn loads the encoder in its master and forks the workers; onnxruntime is
+    imported and the session created on first use in each worker, never inherited
+    across a fork (see :func:`_quantise_in_subprocess` for why that matters).
     """
 
     def __init__(self, model: bytes, *, threads: int) -> None:
@@ -263,8 +263,9 @@ def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
     """The model as ONNX bytes (last hidden state out), int8-quantised per channel if asked.
 
     Uses torch's TorchScript-based exporter (no extra dependency, about a second) and
-    ONNX Runtime's dynamic quantiser, which needs files: they live in a temporary
-    folder that is gone when this returns.
+    ONNX Runtime's dynamic quantiser (in a child process, see
+    :func:`_quantise_in_subprocess`), which need files: they live in a temporary folder
+    that is gone when this returns.
     """
     import tempfile
 
@@ -300,28 +301,43 @@ def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
             )
         if not int8:
             return exported.read_bytes()
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
         quantised = Path(folder) / "model.int8.onnx"
-        with warnings.catch_warnings(), _quiet_root_logger():
-            # The quantiser logs advice ("consider pre-processing") on the root logger.
-            warnings.simplefilter("ignore")
-            # Per output channel: a scale for each row of each weight matrix, which keeps
-            # the vectors close to fp32's (one scale a matrix loses about 4x as much).
-            quantize_dynamic(exported, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        _quantise_in_subprocess(exported, quantised)
         return quantised.read_bytes()
 
 
-@contextlib.contextmanager
-def _quiet_root_logger() -> Iterator[None]:
-    """Drop records below ERROR from the root logger (not named loggers) for a moment."""
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        root.setLevel(level)
+# Per output channel: a scale for each row of each weight matrix, which keeps the vectors
+# close to fp32's (one scale a matrix loses about 4x as much cosine).
+_QUANTISE = """
+import logging, sys, warnings
+logging.getLogger().setLevel(logging.ERROR)  # the quantiser's advice goes to the root logger
+warnings.simplefilter("ignore")
+from onnxruntime.quantization import QuantType, quantize_dynamic
+quantize_dynamic(sys.argv[1], sys.argv[2], weight_type=QuantType.QInt8, per_channel=True)
+"""
+
+
+def _quantise_in_subprocess(source: Path, target: Path) -> None:
+    """Quantise ``source`` to int8 into ``target`` with ONNX Runtime, in another process.
+
+    Importing onnxruntime starts a thread; a process forked after that (a gunicorn worker
+    from its preloading master) hangs in a futex when it exits, and SIGTERM then waits
+    the whole graceful timeout. So the loading process never imports onnxruntime: the
+    quantiser runs in a child, and each worker imports onnxruntime on first use.
+
+    Raises:
+        RuntimeError: If the quantiser fails (its last line of stderr says why).
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _QUANTISE, str(source), str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0 or not target.exists():
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"int8 quantisation failed: {last}")
 
 
 def _encodable(text: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +173,38 @@ def test_onnx_session_is_made_again_in_a_forked_child(encoder: SentenceEncoder) 
 def _encode_in_child(encoder: SentenceEncoder, text: str, results: Any) -> None:
     vector = encoder.encode([text])
     results.put((vector, os.getpid(), encoder._onnx._pid))  # type: ignore[union-attr]
+
+
+FORK_AFTER_LOAD = """
+import os, sys, time
+from service.summarize import load_encoder
+
+encoder = load_encoder(cache_size=0)
+assert "onnxruntime" not in sys.modules, "the loading process imported onnxruntime"
+pid = os.fork()
+if pid == 0:
+    encoder.encode(["A worker forked from the loading process encodes and exits."])
+    sys.exit(0)  # a normal exit, with interpreter finalisation, as a gunicorn worker's
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        sys.exit(os.waitstatus_to_exitcode(status))
+    time.sleep(0.05)
+os.kill(pid, 9)
+sys.exit("the forked child hung at exit")
+"""
+
+
+def test_a_child_forked_after_loading_exits_normally() -> None:
+    # Importing onnxruntime starts a thread; a child forked after it hung in a futex at
+    # exit, and gunicorn's SIGTERM then waited the whole graceful timeout.
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_AFTER_LOAD],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
