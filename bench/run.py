@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SYNTHETIC_SIZES = (1_000, 5_000, 10_000, 20_000)
+SYNTHETIC_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
 GROWTH_MIN_SENTENCES = 5_000
 
 
@@ -152,7 +152,7 @@ def build_cases(shared: Path, quick: bool) -> list[Case]:
                 f"{size // 1000}k sentences",
                 articles,
                 total,
-                repeats={1_000: 3 if quick else 5, 5_000: 3, 10_000: 3, 20_000: 2}[size],
+                repeats={1_000: 3 if quick else 5, 2_000: 5, 5_000: 3, 10_000: 3, 20_000: 2}[size],
                 peer_repeats=3 if size == 1_000 and not quick else 1,
                 large=size >= GROWTH_MIN_SENTENCES,
                 extra={"target": size},
@@ -572,8 +572,20 @@ def measure_peer(name: str, case: Case, cap_s: float) -> dict[str, Any]:
 # --------------------------------------------------------------------------- encoder floor
 
 
+# What the encoder floor compares: the service's encoder first (its settings' defaults).
+FLOOR_ENCODERS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("onnx int8 (default)", {}),
+    ("torch int8", {"runtime": "torch", "int8": True}),
+    ("torch fp32, batches of 16", {"runtime": "torch", "int8": False}),
+)
+
+
 def encoder_floor(case: Case, repeats: int) -> dict[str, Any]:
-    """Time ``SentenceEncoder.encode`` (no cache) on what the service encodes for ``case``."""
+    """Time ``SentenceEncoder.encode`` (no cache) on what the service encodes for ``case``.
+
+    The default encoder and, for comparison, torch's int8 and fp32 encoders on the same
+    sentences in the same run.
+    """
     from service.summarize import Article, SummaryOptions, load_encoder, summarize
 
     encoder = load_encoder(cache_size=0)
@@ -587,22 +599,26 @@ def encoder_floor(case: Case, repeats: int) -> dict[str, Any]:
     articles = [Article(id=a["id"], text=a["text"]) for a in case.articles]
     summarize(articles, SummaryOptions(), encoder=Recording())  # default options: hybrid
     texts = [text for call in seen for text in call]
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        encoder.encode(texts)
-        times.append(time.perf_counter() - started)
+
+    def timed(run: Any) -> list[float]:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        return times
+
+    runtimes: dict[str, Any] = {}
+    for name, kwargs in FLOOR_ENCODERS:
+        other = encoder if not kwargs else load_encoder(cache_size=0, **kwargs)
+        times = timed(lambda other=other: other.encode(texts))
+        runtimes[name] = {"first_ms": ms(times[0]), **summary(times)}
     # The same sentences through the whole pipeline in-process (no HTTP), for scale.
-    pipeline = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        summarize(articles, SummaryOptions(), encoder=encoder)
-        pipeline.append(time.perf_counter() - started)
+    pipeline = timed(lambda: summarize(articles, SummaryOptions(), encoder=encoder))
     return {
         "case": case.name,
         "sentences_encoded": len(texts),
-        "encode_first_ms": ms(times[0]),
-        "encode": summary(times),
+        "runtimes": runtimes,
         "pipeline_in_process_no_cache": summary(pipeline),
         "load_s": round(encoder.load_seconds, 2),
     }
@@ -841,25 +857,27 @@ def markdown(results: dict[str, Any]) -> str:
             f"The service encodes {floor['sentences_encoded']} sentences for the sample story "
             "(its lexical shortlist). `SentenceEncoder.encode` alone on them, no cache, 1 thread:\n"
         )
-        lines.append("| what | p50 ms | min ms |")
-        lines.append("|---|--:|--:|")
-        lines.append(
-            f"| encode alone (first call {fmt(floor['encode_first_ms'])}) | "
-            f"{fmt(floor['encode']['p50_ms'])} | {fmt(floor['encode']['min_ms'])} |"
-        )
+        lines.append("| what | p50 ms | min ms | sentences/s |")
+        lines.append("|---|--:|--:|--:|")
+        for name, row_ in floor["runtimes"].items():
+            rate = floor["sentences_encoded"] / (row_["p50_ms"] / 1000) if row_["p50_ms"] else None
+            lines.append(
+                f"| encode alone, {name} (first call {fmt(row_['first_ms'])}) | "
+                f"{fmt(row_['p50_ms'])} | {fmt(row_['min_ms'])} | {fmt(rate)} |"
+            )
         lines.append(
             "| whole pipeline in-process, no cache "
             f"| {fmt(floor['pipeline_in_process_no_cache']['p50_ms'])} "
-            f"| {fmt(floor['pipeline_in_process_no_cache']['min_ms'])} |"
+            f"| {fmt(floor['pipeline_in_process_no_cache']['min_ms'])} | |"
         )
         cold_encode = (hybrid.get("cold_server_timings_ms") or {}).get("encode")
         lines.append(
             f"| our request, cold (server's encode stage {fmt(cold_encode)}) "
-            f"| {fmt(hybrid.get('cold_ms'))} | |"
+            f"| {fmt(hybrid.get('cold_ms'))} | | |"
         )
         warm = hybrid.get("warm", {})
         lines.append(
-            f"| our request, warm | {fmt(warm.get('p50_ms'))} | {fmt(warm.get('min_ms'))} |"
+            f"| our request, warm | {fmt(warm.get('p50_ms'))} | {fmt(warm.get('min_ms'))} | |"
         )
 
     if results["throughput"]:
