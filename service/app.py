@@ -53,10 +53,10 @@ def mount_behind_gateway(app: Flask, settings: Settings) -> None:
     """
     wsgi = app.wsgi_app
     if settings.path_prefix:
-        wsgi = _PrefixMiddleware(wsgi, settings.path_prefix)  # type: ignore[assignment]
+        wsgi = _PrefixMiddleware(wsgi, settings.path_prefix)
     if settings.trusted_proxy_hops:
         hops = settings.trusted_proxy_hops
-        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)  # type: ignore[assignment]
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     app.wsgi_app = wsgi  # type: ignore[method-assign]
 
 

@@ -72,7 +72,7 @@ def lexrank_scores(
     scores = jump.copy()
     for _ in range(max_iter):
         # A sentence with no edge jumps like everyone else, so no mass is lost.
-        walked = transition_t @ scores + scores[dangling].sum() * jump
+        walked: FloatArray = transition_t @ scores + scores[dangling].sum() * jump
         updated = damping * jump + (1.0 - damping) * walked
         updated /= updated.sum()
         if np.abs(updated - scores).sum() < tol:
@@ -89,4 +89,5 @@ def _distribution(prior: FloatArray | None, n: int) -> FloatArray:
         raise ValueError(f"prior must have shape ({n},), got {weights.shape}")
     if not np.all(np.isfinite(weights)) or weights.min() < 0 or weights.sum() <= 0:
         raise ValueError("prior must be finite, non-negative and not all zero")
-    return weights / weights.sum()
+    distribution: FloatArray = weights / weights.sum()
+    return distribution

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -55,7 +55,7 @@ def bigrams(text: str) -> list[tuple[str, str]]:
 
 
 def concept_matrix(
-    sentence_bigrams: Sequence[Sequence[Hashable]],
+    sentence_bigrams: Sequence[Sequence[tuple[str, str]]],
     article_of: npt.NDArray[np.int64],
     *,
     min_articles: int,
@@ -122,7 +122,7 @@ def concept_matrix(
     best = _max_duplicates(units[rows_a], cols_a, boost[rows_a], shape)
     presence = (best > 0).astype(np.float64)
     frequency = np.asarray(presence.sum(axis=0)).ravel()
-    weights = np.asarray(best.sum(axis=0)).ravel()
+    weights = np.asarray(best.sum(axis=0), dtype=np.float64).ravel()
     if weight_power != 1.0:
         weights = weights**weight_power
     keep = frequency >= min_articles
@@ -130,7 +130,7 @@ def concept_matrix(
         wanted = set(favoured)
         grams = list(vocabulary)
         mask = np.fromiter(
-            (a in wanted or b in wanted for a, b in grams), dtype=bool, count=len(grams)
+            (a in wanted or b in wanted for a, b in grams), dtype=np.bool_, count=len(grams)
         )
         if m == 0:
             mask = np.zeros(1, dtype=bool)
@@ -190,7 +190,8 @@ def conflicts(
         return sp.csr_matrix(strong + strong.T, dtype=bool)
     rows = [i for i, group in enumerate(same_claim) for _ in range(len(group) + 1)]
     cols = [j for i, group in enumerate(same_claim) for j in (i, *group)]
-    member = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    # Untyped scalar: scipy-stubs lacks the overload converting a sparse matrix to another dtype.
+    member: sp.csr_matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     shared = sp.csr_matrix(member @ member.T, dtype=bool)
     return sp.csr_matrix(strong + strong.T + shared, dtype=bool)
 

@@ -229,7 +229,7 @@ def summarize(
     jump = prior
     damping = params.damping
     topic = None if options.query is None else query_text(options.query)
-    if options.query is not None:
+    if topic is not None:
         # The query as one more TF-IDF row, with the sentences' vocabulary and IDF.
         stacked = tfidf_vectors(
             [tokenize(text) for text in texts],

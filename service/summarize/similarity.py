@@ -32,7 +32,8 @@ _STEMMER = PorterStemmer()
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _STEMMER.stem(word, to_lowercase=False)
+    stem: str = _STEMMER.stem(word, to_lowercase=False)
+    return stem
 
 
 class _TokenStems(dict[str, str]):
