@@ -15,6 +15,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def loopback_env(port: int, workers: int, **overrides: str) -> dict[str, str]:
+    """The environment of a benchmarked gunicorn: this one, bound to 127.0.0.1:``port``,
+    ``workers`` sync workers, one BLAS/OpenMP thread each, then ``overrides``."""
+    env = dict(os.environ)
+    env.update(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+    )
+    env.update(overrides)
+    return env
+
+
 def children(pid: int) -> list[int]:
     """Live (not zombie) child processes of ``pid``, such as gunicorn's workers, from /proc."""
     found = []

@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _processes import children, free_port, stop_group
+from _processes import children, free_port, loopback_env, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -82,17 +82,9 @@ class Server:
         self.log_path = RESULTS / "faults-server.log"
 
     def __enter__(self) -> Server:
-        env = dict(os.environ)
-        env.update(
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            WEB_CONCURRENCY=str(self.workers),
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            GUNICORN_LOG_LEVEL="info",
-            SUMMARIZER_LOG_LEVEL="WARNING",
-        )
-        env.update(self.env)
+        # The scenario's own variables win over these defaults.
+        defaults = {"GUNICORN_LOG_LEVEL": "info", "SUMMARIZER_LOG_LEVEL": "WARNING"}
+        env = loopback_env(self.port, self.workers, **(defaults | self.env))
         RESULTS.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as handle:
             handle.write(f"\n===== {self.name}: {self.env}\n".encode())

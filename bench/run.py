@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _processes import children, free_port, stop_group  # bench/, the script's folder
+from _processes import children, free_port, loopback_env, stop_group  # bench/, the script's folder
 
 # Before anything imports torch or numpy's BLAS: one thread, as in a worker.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -248,16 +248,12 @@ class Server:
         self.ready_s = 0.0
 
     def __enter__(self) -> Server:
-        env = dict(os.environ)
-        env.update(
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            WEB_CONCURRENCY=str(self.workers),
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
+        env = loopback_env(
+            self.port,
+            self.workers,
             GUNICORN_TIMEOUT=str(self.timeout_s),
             GUNICORN_LOG_LEVEL="warning",
-            PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+            PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")

@@ -85,13 +85,7 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
     # Punkt's tables are built here, before gunicorn forks, not by the first request.
     warm_up_segmenter()
     if encoder is None and settings.load_model:
-        encoder = SentenceEncoder(
-            settings.model_dir,
-            threads=settings.torch_threads,
-            cache_size=settings.embedding_cache_size,
-            int8=settings.encoder_int8,
-            runtime=settings.encoder_runtime,  # type: ignore[arg-type]
-        )
+        encoder = SentenceEncoder(**settings.encoder_options())
         log.info("sentence encoder loaded in %.2f s", encoder.load_seconds)
         MODEL_LOAD.set(encoder.load_seconds)
     app.extensions["summarizer"] = ApiState(

@@ -115,6 +115,16 @@ class Settings:
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError(f"{PREFIX}LOG_LEVEL must be a logging level name")
 
+    def encoder_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``SentenceEncoder`` as these settings ask for it."""
+        return {
+            "model_dir": self.model_dir,
+            "threads": self.torch_threads,
+            "cache_size": self.embedding_cache_size,
+            "int8": self.encoder_int8,
+            "runtime": self.encoder_runtime,
+        }
+
     def accepted_api_keys(self) -> tuple[str, ...]:
         """The bearer tokens accepted: comma-separated in the variable, one a line in the file."""
         keys = [key.strip() for key in (self.api_keys or "").split(",")]

@@ -212,16 +212,8 @@ class LocalSummarizer:
         self._similarity = similarity
         self._query_fields = tuple(query_fields)
         # The encoder as the service would build it from the same SUMMARIZER_* variables.
-        settings = Settings.from_env(os.environ)
-        self._encoder = (
-            None
-            if similarity == "lexical"
-            else load_encoder(
-                threads=threads,
-                int8=settings.encoder_int8,
-                runtime=settings.encoder_runtime,
-            )
-        )
+        options = {**Settings.from_env(os.environ).encoder_options(), "threads": threads}
+        self._encoder = None if similarity == "lexical" else load_encoder(**options)
         self.last_timings_ms: dict[str, float] = {}
 
     def __call__(self, cluster: Cluster) -> list[str]:
