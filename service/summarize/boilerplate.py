@@ -85,10 +85,10 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 
-# A single word (or sign) that every match of _CREDIT or _FURNITURE holds,
-# whatever white space or case it is written with: a line without any of them
-# skips those expressions and gets the verdict they would give.
-_WORD_TRIGGERS = (
+# Words (or signs) of which every match of an expression holds at least one, whatever
+# white space or case it is written with: a text without any of them skips that
+# expression and gets the verdict it would give (the expressions are the costly part).
+_CREDIT_TRIGGERS = (
     "image",
     "photo",
     "picture",
@@ -96,7 +96,6 @@ _WORD_TRIGGERS = (
     "graphic",
     "file",
     "/",
-    "getty",
     "shutterstock",
     "istock",
     "via",
@@ -107,17 +106,28 @@ _WORD_TRIGGERS = (
     "(right)",
     "(centre)",
     "(center)",
+)
+_FURNITURE_TRIGGERS = (
     "comment",
-    "powered",
     "translation",
     "click",
     "tap",
+    "reserved",
+    "©",
+    "cookie",
+    "javascript",
+    "http",
+    "www.",
+    "@",
+)
+_WEAK_TRIGGERS = (
+    "photo",
+    "comment",
+    "powered",
     "subscribe",
     "newsletter",
     "sign",
-    "reserved",
     "copyright",
-    "©",
     "follow",
     "share",
     "read",
@@ -126,11 +136,6 @@ _WORD_TRIGGERS = (
     "sponsored",
     "terms",
     "privacy",
-    "cookie",
-    "javascript",
-    "http",
-    "www.",
-    "@",
 )
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not map to it.
 _CASE_EXCEPTIONS = ("ı", "ſ", "İ")
@@ -186,52 +191,79 @@ def classify(text: str, segments: list[Segment], blocks: list[tuple[int, int]]) 
         One verdict per segment, in the same order.
     """
     unpunctuated = is_unpunctuated(text)
-    block_reasons = [_block_reason(text[start:end], unpunctuated) for start, end in blocks]
+    judged = [_block_reason(text[start:end], unpunctuated) for start, end in blocks]
     verdicts = []
     for segment in segments:
-        reason = block_reasons[segment.block] if segment.block < len(block_reasons) else ""
+        reason, cleared = judged[segment.block] if segment.block < len(judged) else ("", False)
         start, end = segment.start, segment.end
         if not reason:
             start = _skip_dateline(text, start, end)
-            reason = _sentence_reason(text[start:end])
+            # A sentence of a line that neither caption nor furniture expression matched
+            # cannot match them either, when it starts and ends at word boundaries.
+            inside = cleared and _bounded(text, start, end, blocks[segment.block])
+            reason = _sentence_reason(text[start:end], check_strong=not inside)
         verdicts.append(Verdict(not reason, reason, start, end))
     return verdicts
 
 
-def _block_reason(block: str, unpunctuated: bool) -> str:
+def _bounded(text: str, start: int, end: int, block: tuple[int, int]) -> bool:
+    """True if ``text[start:end]`` sits in ``block`` between non-word characters (or its ends)."""
+    block_start, block_end = block
+    if not block_start <= start <= end <= block_end:
+        return False
+    before = start == block_start or not _is_word(text[start - 1])
+    after = end == block_end or not _is_word(text[end])
+    return before and after
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _block_reason(block: str, unpunctuated: bool) -> tuple[str, bool]:
+    """Why a line is boilerplate ("" if it is not), and whether the caption and
+    furniture expressions were run on it (and found nothing)."""
     words = count_words(block)
     if words > _LONGEST_LINE:
-        return ""  # a paragraph of prose, or a run-on article: judged sentence by sentence
-    if _may_be_furniture(block):
-        if _CREDIT.search(block):
-            return "caption"
-        if _FURNITURE.search(block) or (
-            _reads_as_furniture(block, words) and _WEAK_FURNITURE.search(block)
-        ):
-            return "furniture"
+        # A paragraph of prose, or a run-on article: judged sentence by sentence.
+        return "", False
+    lowered = _lowered(block)
+    if _holds(lowered, _CREDIT_TRIGGERS) and _CREDIT.search(block):
+        return "caption", True
+    if (_holds(lowered, _FURNITURE_TRIGGERS) and _FURNITURE.search(block)) or (
+        _reads_as_furniture(block, words)
+        and _holds(lowered, _WEAK_TRIGGERS)
+        and _WEAK_FURNITURE.search(block)
+    ):
+        return "furniture", True
     if words <= 12 and _BYLINE.search(block):
-        return "byline"
+        return "byline", True
     letters = len(block) - len(_NOT_LETTER.findall(block))
     if letters < 0.5 * len("".join(block.split())) or not re.search(r"[^\W\d_]{3}", block):
-        return "stray"
+        return "stray", True
     if not unpunctuated and words <= 25 and not _TERMINAL.search(block):
-        return "heading"
-    return ""
+        return "heading", True
+    return "", True
 
 
-def _sentence_reason(sentence: str) -> str:
+def _sentence_reason(sentence: str, *, check_strong: bool = True) -> str:
     words = sentence.split()
     if len(words) < MIN_WORDS:
         return "fragment"
-    if max(len(word) for word in words) > _LONGEST_WORD:
+    if max(map(len, words)) > _LONGEST_WORD:
         return "stray"
     letters = len(sentence) - len(_NOT_LETTER.findall(sentence))
     if letters < 0.5 * len("".join(words)):
         return "stray"
-    if _may_be_furniture(sentence) and (
-        _FURNITURE.search(sentence)
-        or _CREDIT.search(sentence)
-        or (_reads_as_furniture(sentence, len(words)) and _WEAK_FURNITURE.search(sentence))
+    lowered = _lowered(sentence)
+    if (
+        (check_strong and _holds(lowered, _FURNITURE_TRIGGERS) and _FURNITURE.search(sentence))
+        or (check_strong and _holds(lowered, _CREDIT_TRIGGERS) and _CREDIT.search(sentence))
+        or (
+            _reads_as_furniture(sentence, len(words))
+            and _holds(lowered, _WEAK_TRIGGERS)
+            and _WEAK_FURNITURE.search(sentence)
+        )
     ):
         return "furniture"
     return ""
@@ -242,12 +274,18 @@ def _reads_as_furniture(text: str, words: int) -> bool:
     return words <= _PROSE_WORDS or not _TERMINAL.search(text)
 
 
-def _may_be_furniture(text: str) -> bool:
-    """False only when neither _CREDIT nor _FURNITURE can match ``text``."""
-    lowered = text.lower()
-    return any(trigger in lowered for trigger in _WORD_TRIGGERS) or any(
-        letter in text for letter in _CASE_EXCEPTIONS
-    )
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased to look for triggers in, or None when some letter of it
+    matches an ASCII letter under IGNORECASE but not once lowered (then every
+    expression must run)."""
+    if any(letter in text for letter in _CASE_EXCEPTIONS):
+        return None
+    return text.lower()
+
+
+def _holds(lowered: str | None, triggers: tuple[str, ...]) -> bool:
+    """Whether the expression guarded by ``triggers`` can match (see :func:`_lowered`)."""
+    return lowered is None or any(trigger in lowered for trigger in triggers)
 
 
 def _skip_dateline(text: str, start: int, end: int) -> int:

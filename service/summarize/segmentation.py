@@ -12,7 +12,7 @@ run-on block.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,6 +26,7 @@ MAX_SENTENCE_CHARS = 600
 
 _BLOCK = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.?!]")
 # Two sentences glued together by lost punctuation: "groupAt", "FridayPeskovs",
 # 'said."The'. The left side must be a word of three letters or more, so that
 # "alAssad", "McCain" and "iPhone" stay whole.
@@ -116,7 +117,13 @@ def split_sentences(
     segments: list[Segment] = []
     for block_index, (block_start, block_end) in enumerate(split_blocks(text)):
         block = text[block_start:block_end]
-        for start, end in tokenizer.span_tokenize(block):
+        # Punkt only ever breaks after ".", "?" or "!" with more text behind it: a line
+        # without one before its last character is one sentence (most news paragraphs).
+        if _SENTENCE_END.search(block, 0, len(block) - 1) is None:
+            spans: Iterable[tuple[int, int]] = ((0, len(block)),)
+        else:
+            spans = tokenizer.span_tokenize(block)
+        for start, end in spans:
             for piece_start, piece_end, forced in _limit(block, start, end, max_words, max_chars):
                 segments.append(
                     Segment(block_start + piece_start, block_start + piece_end, block_index, forced)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from service.summarize import boilerplate
 from service.summarize.boilerplate import Verdict, classify, is_unpunctuated
 from service.summarize.segmentation import split_blocks, split_sentences
 from tests.builders import BOILERPLATE_LINES, COPY, PARAPHRASE, RUNON, WIRE
@@ -181,8 +185,6 @@ def test_only_an_all_capitals_place_is_a_dateline(sentence: str, kept: str) -> N
     assert sentence.endswith(text_of_verdict)
 
 
-
-
 @pytest.mark.parametrize(
     "dateline",
     [
@@ -230,3 +232,71 @@ def test_runon_lines_are_not_mistaken_for_headings() -> None:
     text = RUNON + "\nShips queued outside the harbour as the stoppage continued"
 
     assert judge(text)[-1][1].candidate
+
+
+# Words the expressions look for, written in mixed case, with the signs and bits of prose
+# around them, so that random lines hit every branch of _CREDIT, _FURNITURE and
+# _WEAK_FURNITURE now and then.
+_PIECES = (
+    "Photo PHOTOS: photograph Image images Picture Video graphic credit courtesy source pool"
+    " File handout stock via AP AFP Reuters EPA Getty Images Xinhua / Shutterstock iStock"
+    " (L) (r) (Centre) please Sign in log join to comment comments Automated Translation"
+    " Click TAP here All rights Reserved © cookie policy We use Cookies JavaScript is"
+    " disabled http://example.org/a www.example.org desk@example.org by powered Subscribe"
+    " newsletter up Copyright Follow us Share this on Read more next Related stories:"
+    " Advertisement sponsored state-sponsored Terms of service Privacy the port strike said"
+    " Monday. talks, ſhare İmage \u212aremlin"
+).split()
+
+
+def _random_lines(count: int) -> list[str]:
+    rng = random.Random(20261121)
+    return [
+        " ".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14)))
+        + rng.choice(["", ".", "?"])
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "triggers"),
+    [
+        (boilerplate._CREDIT, boilerplate._CREDIT_TRIGGERS),
+        (boilerplate._FURNITURE, boilerplate._FURNITURE_TRIGGERS),
+        (boilerplate._WEAK_FURNITURE, boilerplate._WEAK_TRIGGERS),
+    ],
+)
+def test_an_expression_matches_only_text_holding_one_of_its_triggers(
+    expression: re.Pattern[str], triggers: tuple[str, ...]
+) -> None:
+    # The triggers let most lines skip the costly expressions: a line that one matches
+    # but whose triggers say "cannot match" would slip through as prose.
+    lines = _random_lines(4000)
+    matched = [line for line in lines if expression.search(line)]
+    assert len(matched) > 100  # the lines do reach the expression
+    lowered = [boilerplate._lowered(line) for line in matched]
+    missed = [
+        line
+        for line, low in zip(matched, lowered, strict=True)
+        if not boilerplate._holds(low, triggers)
+    ]
+    assert missed == []
+
+
+def test_a_sentence_of_a_cleared_line_is_judged_as_if_alone() -> None:
+    # classify skips the caption and furniture expressions for a sentence of a line they
+    # did not match; judging each sentence with every expression must agree.
+    lines = _random_lines(1500)
+    text = "\n".join(lines)
+    segments = split_sentences(text)
+    blocks = split_blocks(text)
+    verdicts = classify(text, segments, blocks)
+    judged = 0
+    for segment, verdict in zip(segments, verdicts, strict=True):
+        start, end = blocks[segment.block]
+        if boilerplate._block_reason(text[start:end], unpunctuated=False)[0]:
+            continue  # a caption, furniture, byline, heading or stray line: its line's verdict
+        judged += 1
+        alone = boilerplate._sentence_reason(text[verdict.start : verdict.end])
+        assert verdict.reason == alone, text[segment.start : segment.end]
+    assert judged > 300

@@ -10,6 +10,7 @@ from service.summarize.segmentation import (
     MAX_SENTENCE_CHARS,
     MAX_SENTENCE_WORDS,
     Segment,
+    _punkt,
     split_blocks,
     split_sentences,
 )
@@ -223,3 +224,46 @@ def test_bad_limits_raise_value_error_naming_the_parameter(
 ) -> None:
     with pytest.raises(ValueError, match=parameter):
         split_sentences("Some text here.", **kwargs)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The talks resumed on Monday",
+        "The talks resumed on Monday.",
+        "Will the talks resume on Monday?",
+        '"We will not go back," she said.',
+        'She said the talks would resume on Monday."',
+        "Mr. Ostrova said the talks would resume. They did not.",
+        "The talks resumed!The port stayed shut",
+        "...",
+        ".",
+        "The vote (held on Jan. 5) passed",
+        "U.S. officials declined to comment",
+    ],
+)
+def test_lines_split_as_punkt_splits_them(line: str) -> None:
+    # Lines without ".", "?" or "!" before their last character skip Punkt: the result
+    # must be what Punkt itself gives, for those lines and for the ones it still sees.
+    expected = list(_punkt().span_tokenize(line))
+    got = [(s.start, s.end) for s in split_sentences(line)]
+    assert got == expected
+
+
+def test_a_paragraph_per_sentence_article_keeps_its_sentences() -> None:
+    text = "\n".join(
+        [
+            "Dockworkers walked out on Monday",
+            "The port said its safety rules were under review.",
+            'Union leader Mara Ostrova said: "We stay out."',
+            "Mr. Hale, the port's director, did not answer calls. Ships waited offshore.",
+        ]
+    )
+    units = [text[s.start : s.end] for s in split_sentences(text)]
+    assert units == [
+        "Dockworkers walked out on Monday",
+        "The port said its safety rules were under review.",
+        'Union leader Mara Ostrova said: "We stay out."',
+        "Mr. Hale, the port's director, did not answer calls.",
+        "Ships waited offshore.",
+    ]
