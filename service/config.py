@@ -47,6 +47,9 @@ class Settings:
     encoder_int8: bool = True
     # What runs the encoder: onnx (ONNX Runtime, faster) or torch.
     encoder_runtime: str = "onnx"
+    # One-sentence int8 ONNX passes run side by side per request, each on one thread: a
+    # request alone on the box encodes on this many cores (1: one pass at a time).
+    encoder_parallelism: int = 2
     embedding_cache_size: int = 50_000
     # Behind a gateway: how many proxies' X-Forwarded-For/-Proto/-Host/-Prefix to trust
     # (0: none, the service faces clients directly).
@@ -73,6 +76,7 @@ class Settings:
             "max_summary_words",
             "default_max_sentences",
             "torch_threads",
+            "encoder_parallelism",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be >= 1")
@@ -123,6 +127,7 @@ class Settings:
             "cache_size": self.embedding_cache_size,
             "int8": self.encoder_int8,
             "runtime": self.encoder_runtime,
+            "parallel": self.encoder_parallelism,
         }
 
     def accepted_api_keys(self) -> tuple[str, ...]:

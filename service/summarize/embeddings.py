@@ -70,6 +70,12 @@ class SentenceEncoder:
             (README). Sentences then go one per pass, so a sentence's vector
             never depends on the sentences encoded with it.
         runtime: ``"onnx"`` (ONNX Runtime, the default) or ``"torch"``.
+        parallel: With ``onnx`` and ``int8``, how many one-sentence passes run
+            at once, each on one thread (ONNX Runtime releases the GIL): a
+            request alone on a 2-core box encodes on both cores. Batching does
+            not help here (one int8 pass is compute-bound) and intra-op threads
+            barely do (a one-sentence pass is too small to split); passes side
+            by side scale. Vectors are the same whatever the setting.
 
     Raises:
         EncoderUnavailable: If the model cannot be loaded.
@@ -88,9 +94,12 @@ class SentenceEncoder:
         cache_size: int = 50_000,
         int8: bool = True,
         runtime: Runtime = "onnx",
+        parallel: int = 1,
     ) -> None:
-        if threads < 1 or batch_size < 1 or max_length < 8 or cache_size < 0:
-            raise ValueError("threads and batch_size >= 1, max_length >= 8, cache_size >= 0")
+        if threads < 1 or batch_size < 1 or max_length < 8 or cache_size < 0 or parallel < 1:
+            raise ValueError(
+                "threads, batch_size and parallel >= 1, max_length >= 8, cache_size >= 0"
+            )
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -144,6 +153,9 @@ class SentenceEncoder:
             # 2 threads on a shared CPU, 183 sentences took 90 s instead of 1.3 s here.
             threads = 1
         self._threads = threads
+        self._parallel = parallel if (int8 and runtime == "onnx") else 1
+        self._pool: Any = None
+        self._pool_pid = -1
         self._batch_size = batch_size
         self._max_length = max_length
         self._cache: OrderedDict[str, EmbeddingArray] = OrderedDict()
@@ -186,6 +198,8 @@ class SentenceEncoder:
 
     def _forward(self, texts: list[str]) -> EmbeddingArray:
         """Run the model; batches are formed by length, so padding stays small."""
+        if self._parallel > 1 and self._batch_size == 1 and len(texts) > 1:
+            return self._forward_parallel(texts)
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         output = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for first in range(0, len(order), self._batch_size):
@@ -197,13 +211,48 @@ class SentenceEncoder:
                 max_length=self._max_length,
                 return_tensors="np",
             )
-            mask = batch["attention_mask"]
-            hidden = self._hidden(batch)
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            output[chunk] = pooled / norms
+            output[chunk] = _mean_pooled(self._hidden(batch), batch["attention_mask"])
         return output
+
+    def _forward_parallel(self, texts: list[str]) -> EmbeddingArray:
+        """One sentence a pass, ``parallel`` passes at a time, each on its own thread.
+
+        The texts are tokenised here, in one call: the fast tokenizer is not to be
+        shared between threads ("Already borrowed"). The threads run the session only.
+        """
+        encoded = self._tokenizer(
+            [_encodable(text) for text in texts],
+            padding=False,
+            truncation=True,
+            max_length=self._max_length,
+        )
+        names = [
+            name for name in ("input_ids", "attention_mask", "token_type_ids") if name in encoded
+        ]
+        batches = [
+            {name: np.asarray([encoded[name][i]], dtype=np.int64) for name in names}
+            for i in range(len(texts))
+        ]
+        output = np.zeros((len(texts), self.dimension), dtype=np.float32)
+
+        def one(index: int) -> None:
+            batch = batches[index]
+            output[index] = _mean_pooled(self._hidden(batch), batch["attention_mask"])[0]
+
+        # Longest first, so that the last pass to start is a short one.
+        order = sorted(range(len(texts)), key=lambda i: (-len(batches[i]["input_ids"][0]), i))
+        for _ in self._thread_pool().map(one, order):
+            pass
+        return output
+
+    def _thread_pool(self) -> Any:
+        """This process's pool of ``parallel`` threads (threads do not survive a fork)."""
+        if self._pool is None or self._pool_pid != os.getpid():
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(self._parallel, thread_name_prefix="encoder")
+            self._pool_pid = os.getpid()
+        return self._pool
 
     def _hidden(self, batch: Any) -> npt.NDArray[np.float32]:
         """The last hidden state, shape (batch, tokens, dimension), of tokenised ``batch``."""
@@ -237,26 +286,33 @@ class _OnnxModel:
         self._session: Any = None
         self._pid = -1
         self._inputs: tuple[str, ...] = ()
+        self._lock = threading.Lock()
 
     def run(self, batch: Any) -> npt.NDArray[np.float32]:
-        """The last hidden state for a tokenised batch (numpy arrays)."""
+        """The last hidden state for a tokenised batch (numpy arrays); thread-safe."""
         if self._session is None or self._pid != os.getpid():
-            import onnxruntime
-
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-            # Idle threads sleep instead of spinning: a sync worker shares its core.
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            options.log_severity_level = 3
-            self._session = onnxruntime.InferenceSession(
-                self._model, options, providers=["CPUExecutionProvider"]
-            )
-            self._inputs = tuple(node.name for node in self._session.get_inputs())
-            self._pid = os.getpid()
+            with self._lock:
+                if self._session is None or self._pid != os.getpid():
+                    self._start()
         feeds = {name: np.asarray(batch[name], dtype=np.int64) for name in self._inputs}
         hidden: npt.NDArray[np.float32] = self._session.run(None, feeds)[0]
         return hidden
+
+    def _start(self) -> None:
+        """Create this process's session (onnxruntime is imported here, after any fork)."""
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: a sync worker shares its core.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            self._model, options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = tuple(node.name for node in self._session.get_inputs())
+        self._pid = os.getpid()
 
 
 def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
@@ -338,6 +394,15 @@ def _quantise_in_subprocess(source: Path, target: Path) -> None:
     if done.returncode != 0 or not target.exists():
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"int8 quantisation failed: {last}")
+
+
+def _mean_pooled(hidden: npt.NDArray[np.float32], mask: Any) -> EmbeddingArray:
+    """Mean of the token vectors under ``mask``, L2-normalised: shape (batch, dimension)."""
+    weights = np.asarray(mask)[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    result: EmbeddingArray = pooled / norms
+    return result
 
 
 def _encodable(text: str) -> str:

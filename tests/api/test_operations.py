@@ -69,6 +69,7 @@ def test_settings_from_env() -> None:
         {"SUMMARIZER_DEFAULT_MAX_SENTENCES": "500"},
         {"SUMMARIZER_LOG_LEVEL": "LOUD"},
         {"SUMMARIZER_ENCODER_RUNTIME": "tensorflow"},
+        {"SUMMARIZER_ENCODER_PARALLELISM": "0"},
     ],
 )
 def test_bad_settings_fail_fast(environ: dict[str, str]) -> None:

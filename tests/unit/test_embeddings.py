@@ -100,7 +100,7 @@ def test_missing_model_dir_raises_encoder_unavailable(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"threads": 0}, {"batch_size": 0}, {"max_length": 4}, {"cache_size": -1}],
+    [{"threads": 0}, {"batch_size": 0}, {"max_length": 4}, {"cache_size": -1}, {"parallel": 0}],
 )
 def test_bad_settings_raise_value_error(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
@@ -168,6 +168,40 @@ def test_onnx_session_is_made_again_in_a_forked_child(encoder: SentenceEncoder) 
 
     assert session_pid == child_pid != os.getpid()
     np.testing.assert_allclose(child_vector, expected, atol=1e-6)
+
+
+def test_passes_side_by_side_give_the_very_same_vectors() -> None:
+    # parallel > 1 only changes how many one-sentence passes run at once: every vector,
+    # hence every summary, must be what one pass at a time gives, bit for bit.
+    texts = [*TEXTS, *SENTENCES, "A lone surrogate \ud800 in a sentence.", "Short."]
+    serial = load_encoder(cache_size=0).encode(texts)
+    side_by_side = load_encoder(cache_size=0, parallel=3)
+
+    assert side_by_side._parallel == 3
+    np.testing.assert_array_equal(side_by_side.encode(texts), serial)
+    np.testing.assert_array_equal(side_by_side.encode(texts[::-1]), serial[::-1])
+
+
+def test_a_forked_child_makes_its_own_encoder_threads() -> None:
+    # Threads do not survive a fork: a worker forked after its master used the pool
+    # would wait forever on threads that are not there.
+    parent = load_encoder(cache_size=0, parallel=2)
+    expected = parent.encode(TEXTS)
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+    child = context.Process(target=_encode_many_in_child, args=(parent, TEXTS, results))
+    child.start()
+    child.join(timeout=60)
+
+    assert child.exitcode == 0
+    vectors, child_pid, pool_pid = results.get()
+    assert pool_pid == child_pid != os.getpid()
+    np.testing.assert_array_equal(vectors, expected)
+
+
+def _encode_many_in_child(encoder: SentenceEncoder, texts: list[str], results: Any) -> None:
+    vectors = encoder.encode(texts)
+    results.put((vectors, os.getpid(), encoder._pool_pid))
 
 
 def _encode_in_child(encoder: SentenceEncoder, text: str, results: Any) -> None:
