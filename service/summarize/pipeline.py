@@ -80,9 +80,14 @@ class RankingParams:
         unpunctuated_quality: Prior and score factor of sentences cut from a
             run-on article, so that a claim is quoted from a clean source
             when one says it too.
-        shortlist_factor: The encoder sees this many sentences per sentence
-            wanted (the best by lexical rank), at least ``shortlist_min``;
-            0 encodes every sentence.
+        shortlist_factor: The encoder sees at most this many sentences per
+            sentence wanted, at least ``shortlist_min``; 0 encodes every sentence.
+        shortlist_core: Of those, this many per sentence wanted (at least
+            ``shortlist_min_core``) are the best by lexical rank; the rest are
+            the closest sentence in each other article to each of those
+            (lexical similarity at least ``shortlist_partner_floor``), closest
+            first: the paraphrases the encoder is there to find.
+            ``shortlist_core`` 0: the best by lexical rank only.
         selection: ``coverage``: choose the sentences that together cover the
             most concepts (bigrams shared by articles), ranking as a bonus;
             ``score``: best ranked first, skipping repeats.
@@ -135,6 +140,9 @@ class RankingParams:
     unpunctuated_quality: float = 0.5
     shortlist_factor: int = 6
     shortlist_min: int = 30
+    shortlist_core: int = 2
+    shortlist_min_core: int = 10
+    shortlist_partner_floor: float = 0.15
     selection: str = "coverage"
     coverage_length_power: float = 0.75
     coverage_min_share: float = 0.4
@@ -263,8 +271,7 @@ def summarize(
         # The encoder is the costly stage: it sees the lexical shortlist only,
         # and the shortlist is re-ranked with the full similarity.
         if ranking is not None and shortlist_size < n:
-            order = np.lexsort((np.arange(n), -ranking.scores))
-            shortlist = np.sort(order[:shortlist_size])
+            shortlist = _shortlist(ranking, shortlist_size, options, params)
         else:
             shortlist = np.arange(n)
         before = _cache_counts(encoder)
@@ -599,14 +606,63 @@ def _lift(
     return _Ranking(graph, fallback.article_of, centrality, scores, same_claim)
 
 
+def _shortlist(
+    ranking: _Ranking, size: int, options: SummaryOptions, params: RankingParams
+) -> npt.NDArray[np.int64]:
+    """The sentences the encoder sees (at most ``size``), in index order.
+
+    The best by lexical rank, then their closest sentences in the other
+    articles: a summary sentence comes from the top of the ranking, and its
+    support from sentences of other articles that say the same thing, which
+    share some words with it even when they paraphrase. For 5-sentence
+    summaries of the 50 DUC 2004 clusters this cites 614 sources where the top
+    30 by rank cited 585, from 26 encoded sentences a cluster instead of 30;
+    the sample story needs 15 instead of 30 (and loses one loose paraphrase).
+    """
+    n = len(ranking.scores)
+    order = np.lexsort((np.arange(n), -ranking.scores))
+    if params.shortlist_core <= 0:
+        return np.sort(order[:size])
+    wanted = _wanted(options, n)
+    core = min(size, max(params.shortlist_min_core, params.shortlist_core * wanted))
+    chosen = order[:core].tolist()
+    graph = ranking.graph
+    partners: list[tuple[float, int]] = []
+    for row in order[:core].tolist():
+        begin, end = graph.indptr[row], graph.indptr[row + 1]
+        columns, values = graph.indices[begin:end], graph.data[begin:end]
+        best: dict[int, tuple[float, int]] = {}
+        home = int(ranking.article_of[row])
+        for column, value in zip(columns.tolist(), values.tolist(), strict=True):
+            article = int(ranking.article_of[column])
+            if article == home or value < params.shortlist_partner_floor:
+                continue
+            if value > best.get(article, (0.0, -1))[0]:
+                best[article] = (value, column)
+        partners.extend(best.values())
+    seen = set(chosen)
+    for _, column in sorted(partners, key=lambda pair: (-pair[0], pair[1])):
+        if len(chosen) >= size:
+            break
+        if column not in seen:
+            seen.add(column)
+            chosen.append(column)
+    return np.sort(np.asarray(chosen, dtype=np.int64))
+
+
+def _wanted(options: SummaryOptions, n: int) -> int:
+    """About how many sentences the summary will hold."""
+    wanted = options.max_sentences or n
+    if options.max_words is not None:
+        wanted = min(wanted, max(1, options.max_words // 12))
+    return wanted
+
+
 def _shortlist_size(options: SummaryOptions, params: RankingParams, n: int) -> int:
     """How many sentences the encoder sees: a multiple of the sentences wanted."""
     if params.shortlist_factor <= 0:
         return n
-    wanted = options.max_sentences or n
-    if options.max_words is not None:
-        wanted = min(wanted, max(1, options.max_words // 12))
-    return min(n, max(params.shortlist_min, params.shortlist_factor * wanted))
+    return min(n, max(params.shortlist_min, params.shortlist_factor * _wanted(options, n)))
 
 
 def _citation(articles: Sequence[Article], sentence: _Sentence) -> Citation:

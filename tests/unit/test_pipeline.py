@@ -6,7 +6,9 @@ import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from service.summarize import (
     Article,
@@ -20,6 +22,7 @@ from service.summarize import (
     TooManySentences,
     summarize,
 )
+from service.summarize.pipeline import _Ranking, _shortlist
 from service.summarize.segmentation import split_sentences
 from tests.builders import BOILERPLATE_LINES, QUOTE, make_story, run
 
@@ -29,8 +32,6 @@ PARAPHRASED_QUOTE = (
     "restored its safety rules."
 )
 RUNON_QUOTE = "We will not return to work until the safety rules are brought back"
-
-
 
 
 def key(citation: Citation) -> tuple[str, int]:
@@ -241,9 +242,7 @@ def test_reports_count_sentences_and_boilerplate(
     ["\n".join(BOILERPLATE_LINES), "", "   \n\t", "Short line.\nAnother one."],
     ids=["boilerplate", "empty", "blank", "fragments"],
 )
-def test_articles_without_prose_are_insufficient(
-    request: pytest.FixtureRequest, text: str
-) -> None:
+def test_articles_without_prose_are_insufficient(request: pytest.FixtureRequest, text: str) -> None:
     articles = [Article(id="a", text=text), Article(id="b", text="\n".join(BOILERPLATE_LINES[:3]))]
 
     with pytest.raises(InsufficientContent):
@@ -353,3 +352,44 @@ def test_crlf_articles_give_the_same_summary(
 
 def _firsts(summary: Summary) -> list[Citation]:
     return [s.citations[0] for s in summary.sentences]
+
+
+def _ranking_of(
+    scores: list[float], articles: list[int], edges: dict[tuple[int, int], float]
+) -> _Ranking:
+    n = len(scores)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for (a, b), value in edges.items():
+        rows += [a, b]
+        cols += [b, a]
+        values += [value, value]
+    graph = sp.csr_matrix((values, (rows, cols)), shape=(n, n))
+    return _Ranking(
+        graph,
+        np.asarray(articles, dtype=np.int64),
+        np.ones(n),
+        np.asarray(scores, dtype=np.float64),
+        [[] for _ in range(n)],
+    )
+
+
+def test_shortlist_holds_the_best_and_their_closest_sentences_elsewhere() -> None:
+    # Sentences 0 and 1 rank best (article 0); 7 and 8 rank last but are the closest
+    # sentences of articles 1 and 2 to sentence 0; 5 is close to 1 but under the floor;
+    # 6 is close to 0 but in its own article (support comes from other articles).
+    scores = [9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 0.2, 0.1]
+    articles = [0, 0, 1, 1, 2, 2, 0, 1, 2]
+    edges = {(0, 7): 0.5, (0, 3): 0.3, (0, 8): 0.4, (1, 5): 0.1, (0, 6): 0.9}
+    ranking = _ranking_of(scores, articles, edges)
+    params = RankingParams(shortlist_core=1, shortlist_min_core=2, shortlist_partner_floor=0.15)
+
+    chosen = _shortlist(ranking, 5, SummaryOptions(max_sentences=2), params).tolist()
+    assert chosen == [0, 1, 7, 8]  # 7 beats 3 in article 1; 5 under the floor; 6 at home
+
+    # The size is a cap: the closest partner first.
+    assert _shortlist(ranking, 3, SummaryOptions(max_sentences=2), params).tolist() == [0, 1, 7]
+    # shortlist_core 0: the best by rank, as before.
+    plain = replace(params, shortlist_core=0)
+    assert _shortlist(ranking, 4, SummaryOptions(max_sentences=2), plain).tolist() == [0, 1, 2, 3]
