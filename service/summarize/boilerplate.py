@@ -139,7 +139,10 @@ _WEAK_TRIGGERS = (
 )
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not map to it.
 _CASE_EXCEPTIONS = ("ı", "ſ", "İ")
-_NOT_LETTER = re.compile(r"[\W\d_]")
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _LONGEST_WORD = 40
 _LONGEST_LINE = 80  # words; a caption or a credit line is shorter
@@ -238,8 +241,8 @@ def _block_reason(block: str, unpunctuated: bool) -> tuple[str, bool]:
         return "furniture", True
     if words <= 12 and _BYLINE.search(block):
         return "byline", True
-    letters = len(block) - len(_NOT_LETTER.findall(block))
-    if letters < 0.5 * len("".join(block.split())) or not re.search(r"[^\W\d_]{3}", block):
+    letters = _letter_count(block)
+    if letters < 0.5 * len("".join(block.split())) or not _THREE_LETTERS.search(block):
         return "stray", True
     if not unpunctuated and words <= 25 and not _TERMINAL.search(block):
         return "heading", True
@@ -252,7 +255,7 @@ def _sentence_reason(sentence: str, *, check_strong: bool = True) -> str:
         return "fragment"
     if max(map(len, words)) > _LONGEST_WORD:
         return "stray"
-    letters = len(sentence) - len(_NOT_LETTER.findall(sentence))
+    letters = _letter_count(sentence)
     if letters < 0.5 * len("".join(words)):
         return "stray"
     lowered = _lowered(sentence)
@@ -267,6 +270,15 @@ def _sentence_reason(sentence: str, *, check_strong: bool = True) -> str:
     ):
         return "furniture"
     return ""
+
+
+def _letter_count(text: str) -> int:
+    """Letters in ``text``: what ``[^\\W\\d_]`` matches, the ASCII ones counted in bytes."""
+    ascii_part = text.encode("ascii", "ignore")
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    if len(ascii_part) != len(text):
+        letters += sum(1 for char in _NON_ASCII.findall(text) if _LETTER.match(char))
+    return letters
 
 
 def _reads_as_furniture(text: str, words: int) -> bool:

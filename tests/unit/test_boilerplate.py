@@ -300,3 +300,19 @@ def test_a_sentence_of_a_cleared_line_is_judged_as_if_alone() -> None:
         alone = boilerplate._sentence_reason(text[verdict.start : verdict.end])
         assert verdict.reason == alone, text[segment.start : segment.end]
     assert judged > 300
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Plain ASCII prose, with digits 2024 and under_scores.",
+        "“Curly quotes” and an em dash — and café, naïve, Zürich.",
+        "Superscript² and fractions ½ are letters to the expression; 3 and ٣ are digits.",
+        "Кремль заявил, что 西方 國家 ready — ıſİ",
+        "emoji 😀🚢 and zero\u200bwidth and \ufeffBOM",
+        "12:30 / 14.5% ---",
+    ],
+)
+def test_letter_count_is_what_the_letter_expression_counts(text: str) -> None:
+    assert boilerplate._letter_count(text) == len(re.findall(r"[^\W\d_]", text))
