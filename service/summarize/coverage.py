@@ -19,18 +19,24 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .similarity import porter_stem
 
 FloatArray = npt.NDArray[np.float64]
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STEMMER = PorterStemmer()
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _STEMMER.stem(word) if len(word) > 3 else word
+    """ROUGE's stemming: Porter for words over 3 characters (lower-case already).
+
+    Porter itself runs through :func:`similarity.porter_stem`, whose cache serves both
+    modules: a word of a new story is stemmed once, not once for TF-IDF and again for
+    the concepts (Porter is the costly part of a request about unseen text).
+    """
+    return porter_stem(word) if len(word) > 3 else word
 
 
 def content_stems(text: str) -> set[str]:

@@ -31,7 +31,8 @@ _STEMMER = PorterStemmer()
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def porter_stem(word: str) -> str:
+    """NLTK's Porter stem of a lower-case ``word``, cached (shared with coverage.py)."""
     stem: str = _STEMMER.stem(word, to_lowercase=False)
     return stem
 
@@ -43,7 +44,7 @@ class _TokenStems(dict[str, str]):
 
     def __missing__(self, token: str) -> str:
         word = _POSSESSIVE.sub("", token)
-        stem = "" if len(word) < 2 or word in ENGLISH_STOP_WORDS else _stem(word)
+        stem = "" if len(word) < 2 or word in ENGLISH_STOP_WORDS else porter_stem(word)
         if len(self) >= self.limit:
             self.clear()
         self[token] = stem
