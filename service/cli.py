@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from service.api.schemas import dump_summary
+from service.config import Settings
 from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
@@ -48,7 +50,13 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             similarity=args.similarity,
             query=args.query,
         )
-        encoder = None if args.similarity == "lexical" else load_encoder()
+        # The encoder as the service's SUMMARIZER_* variables set it up (runtime, int8,
+        # passes side by side, cache); a bad value is a usage error naming the variable.
+        encoder = (
+            None
+            if args.similarity == "lexical"
+            else load_encoder(**Settings.from_env(os.environ).encoder_options())
+        )
         summary = summarize(articles, options, encoder=encoder)
     except (InputError, ValueError) as exc:
         print(f"summarize: {exc}", file=sys.stderr)

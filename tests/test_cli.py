@@ -62,3 +62,15 @@ def test_nothing_summarisable_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "credit.txt"
     path.write_text("Photo: Lena Hart / Reuters\n")
     assert run(str(path), "--similarity", "lexical")[0] == 1
+
+
+def test_encoder_settings_come_from_the_service_variables(
+    story_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # The command sets the encoder up as the service does: a bad SUMMARIZER_* value is
+    # a usage error that names it, before any model is loaded.
+    monkeypatch.setenv("SUMMARIZER_ENCODER_PARALLELISM", "0")
+    assert run(str(story_dir), "--similarity", "hybrid")[0] == 2
+    assert "SUMMARIZER_ENCODER_PARALLELISM" in capsys.readouterr().err
+    # Lexical needs no encoder, so no encoder setting is read.
+    assert run(str(story_dir), "--similarity", "lexical")[0] == 0
