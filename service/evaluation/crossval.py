@@ -156,18 +156,15 @@ def format_report(
     k = max(folds.values()) + 1
     by_fold = [[i for i in ids if folds[i] == fold] for fold in range(k)]
     r1_0, r2_0 = cv.defaults["rouge1"], cv.defaults["rouge2"]
-    lines = [
-        f"{'point':<60} {'R-1':>6} {'R-2':>6} {'dR-1':>6} {'dR-2':>6} "
-        f"{'R1>def':>6} {'R2>=def':>7} {'chosen':>6}"
-    ]
+    lines = [f"{'R-1':>6} {'R-2':>6} {'dR-1':>6} {'dR-2':>6} R1>def R2>=def chosen  point"]
     for index, (point, scores) in enumerate(zip(points, results, strict=True)):
         r1, r2 = _mean(scores, ids, "rouge1"), _mean(scores, ids, "rouge2")
         wins1 = sum(_mean(scores, f, "rouge1") > _mean(results[0], f, "rouge1") for f in by_fold)
         wins2 = sum(_mean(scores, f, "rouge2") >= _mean(results[0], f, "rouge2") for f in by_fold)
-        mark = "*" if index == cv.in_sample else " "
+        mark = "*" if index == cv.in_sample else ""
         lines.append(
-            f"{label(point)[:59] + mark:<60} {r1:6.2f} {r2:6.2f} {r1 - r1_0:+6.2f} "
-            f"{r2 - r2_0:+6.2f} {wins1:>4}/{k} {wins2:>5}/{k} {cv.chosen.count(index):>6}"
+            f"{r1:6.2f} {r2:6.2f} {r1 - r1_0:+6.2f} {r2 - r2_0:+6.2f} {wins1:>4}/{k} "
+            f"{wins2:>5}/{k} {cv.chosen.count(index):>6}  {label(point)}{mark}"
         )
     best = results[cv.in_sample]
     lines += [

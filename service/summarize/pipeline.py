@@ -23,12 +23,15 @@ import scipy.sparse as sp
 from .boilerplate import classify, is_unpunctuated
 from .centrality import lexrank_scores
 from .coverage import (
+    FILLER_STEMS,
     bigrams,
     cleaner_twin,
     concept_matrix,
     conflicts,
     content_stems,
+    expected_token_matches,
     greedy_cover,
+    is_dangling,
     is_quote,
     min_articles_for,
 )
@@ -97,6 +100,21 @@ class RankingParams:
             speech: a summary reports, so a quote needs more to be chosen.
         coverage_bonus: Weight of a sentence's ranking score (scaled to the
             mean concept weight of a sentence) added to its coverage gain.
+        coverage_dangling_factor: Factor of the gain of a sentence that opens
+            with a word pointing back (a pronoun or a connective: "He", "But"),
+            which reads badly without what came before it.
+        coverage_filler_factor: Factor of the weight of a concept holding a
+            news filler word (said, told, a weekday, "s" or "t" of a
+            contraction): attributions are shared by every article but carry
+            no content.
+        coverage_unigram_weight: Weight, relative to the mean concept gain of
+            a sentence, of the word matches it is expected to add with a
+            reference that uses every token (stopwords too) at its rate in
+            the sources; a word already in the summary adds less each time
+            (see :func:`coverage.expected_token_matches`). 0 for none.
+        coverage_unigram_length: Tokens of that notional reference.
+        coverage_bigram_ratio: The expected matches of token pairs join the
+            unigram ones, each at this weight; 0 for unigrams only.
         min_words: Sentences shorter than this are chosen only when nothing
             longer fits.
         query_min_relevance: With a query, the best sentence relevance under
@@ -142,6 +160,11 @@ class RankingParams:
     coverage_weight_power: float = 2.0
     coverage_quote_factor: float = 0.7
     coverage_bonus: float = 0.0
+    coverage_dangling_factor: float = 1.0
+    coverage_filler_factor: float = 1.0
+    coverage_unigram_weight: float = 0.0
+    coverage_unigram_length: float = 100.0
+    coverage_bigram_ratio: float = 0.0
     min_words: int = 10
     query_min_relevance: float = 0.05
     query_damping: float = 0.5
@@ -411,6 +434,8 @@ def _select_coverage(
         else (),
         favoured_min_articles=params.query_concept_min_articles or None,
         favoured_factor=params.query_concept_factor,
+        damped=FILLER_STEMS if params.coverage_filler_factor != 1.0 else (),
+        damped_factor=params.coverage_filler_factor,
     )
     if focus is not None and params.query_concept_weight > 0:
         weights = weights * (1.0 + params.query_concept_weight * concept_focus(concepts, focus))
@@ -423,9 +448,19 @@ def _select_coverage(
     if params.coverage_quote_factor != 1.0:
         quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
         factor = np.where(quotes, params.coverage_quote_factor, 1.0)
+    if params.coverage_dangling_factor != 1.0:
+        hit = np.fromiter((is_dangling(text) for text in texts), dtype=bool, count=len(texts))
+        factor = (1.0 if factor is None else factor) * np.where(
+            hit, params.coverage_dangling_factor, 1.0
+        )
     if focus is not None and params.query_gain_floor < 1.0:
         floor = params.query_gain_floor
         factor = (1.0 if factor is None else factor) * (floor + (1.0 - floor) * focus)
+    counts = expected = None
+    if params.coverage_unigram_weight > 0:
+        counts, expected = expected_token_matches(
+            texts, params.coverage_unigram_length, bigram_ratio=params.coverage_bigram_ratio
+        )
     # Sentences long enough, and no worse a cut than another quote of the same claim.
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         quality, ranking.same_claim
@@ -447,6 +482,9 @@ def _select_coverage(
         fallback=scores,
         eligible=eligible,
         factor=factor,
+        counts=counts,
+        expected=expected,
+        count_scale=params.coverage_unigram_weight,
     )
 
 
