@@ -23,6 +23,7 @@ from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = PorterStemmer()
@@ -347,21 +348,44 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
     """Counts of ROUGE's tokens (stemmed, stopwords kept) in each text, and the types.
 
     With ``n`` = 2, the types are adjacent token pairs (joined by a space) instead.
+    Types are numbered in the order first seen.
     """
+    rows, ids, types = _tokens(texts)
+    if n == 2:
+        rows, ids, types = _pairs(rows, ids, types)
+    elif n != 1:
+        raise ValueError(f"n must be 1 or 2, got {n}")
+    return _count_matrix(rows, ids, len(texts), len(types)), types
+
+
+def _tokens(texts: Sequence[str]) -> tuple[IntArray, IntArray, list[str]]:
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     for row, text in enumerate(texts):
-        stems = [_stem(word) for word in _WORD.findall(text.lower())]
-        grams = stems if n == 1 else [" ".join(stems[i : i + n]) for i in range(len(stems) - n + 1)]
-        for gram in grams:
-            rows.append(row)
-            cols.append(vocabulary.setdefault(gram, len(vocabulary)))
-    matrix = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(texts), max(len(vocabulary), 1))
-    )
+        words = _WORD.findall(text.lower())
+        rows.extend([row] * len(words))
+        cols.extend([vocabulary.setdefault(_stem(word), len(vocabulary)) for word in words])
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), list(vocabulary)
+
+
+def _pairs(rows: IntArray, ids: IntArray, types: list[str]) -> tuple[IntArray, IntArray, list[str]]:
+    """Adjacent tokens of the same text as pair types, numbered in the order first seen."""
+    same = rows[1:] == rows[:-1]
+    keys = ids[:-1][same] * max(len(types), 1) + ids[1:][same]
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    width = max(len(types), 1)
+    names = [f"{types[key // width]} {types[key % width]}" for key in unique[order].tolist()]
+    return rows[:-1][same], rank[inverse.ravel()], names
+
+
+def _count_matrix(rows: IntArray, cols: IntArray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_rows, max(n_cols, 1)))
     matrix.sum_duplicates()
-    return matrix, list(vocabulary)
+    return matrix
 
 
 def expected_matches(rates: FloatArray, length: float, most: int = 40) -> FloatArray:
@@ -406,13 +430,15 @@ def expected_token_matches(
         ``(counts, expected)``: counts of shape (n_sentences, n_types) and
         ``E[min(R_t, k)]`` of shape (n_types, K + 1).
     """
-    counts, _ = token_counts(texts)
+    rows, ids, types = _tokens(texts)
+    counts = _count_matrix(rows, ids, len(texts), len(types))
     totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
     rates: FloatArray = totals / max(float(totals.sum()), 1.0)
     most = int(np.ceil(2.0 * length * float(rates.max(initial=0.0)))) + 10
     expected = expected_matches(rates, length, most)
     if bigram_ratio > 0:
-        pairs, _ = token_counts(texts, 2)
+        pair_rows, pair_ids, pair_types = _pairs(rows, ids, types)
+        pairs = _count_matrix(pair_rows, pair_ids, len(texts), len(pair_types))
         pair_totals = np.asarray(pairs.sum(axis=0), dtype=np.float64).ravel()
         pair_rates: FloatArray = pair_totals / max(float(pair_totals.sum()), 1.0)
         counts = sp.csr_matrix(sp.hstack([counts, pairs], format="csr"))
