@@ -281,15 +281,18 @@ def greedy_cover(
     if use_counts:
         assert counts is not None and expected is not None
         tokens = sp.csr_matrix(counts, dtype=np.float64)
-        top = expected.shape[1] - 1
+        table: FloatArray = expected
+        top = table.shape[1] - 1
         rows_of = np.repeat(np.arange(n), np.diff(tokens.indptr))
+        types_of = tokens.indices
+        amounts = tokens.data.astype(np.int64)
         have = np.zeros(tokens.shape[1], dtype=np.int64)
+        # What each (sentence, type) entry would add now; only the entries of the
+        # types a choice adds to change, so only those are recomputed.
+        contrib = table[types_of, np.minimum(amounts, top)] - table[types_of, 0]
 
         def count_gain() -> FloatArray:
-            before = np.minimum(have[tokens.indices], top)
-            after = np.minimum(have[tokens.indices] + tokens.data.astype(np.int64), top)
-            delta = expected[tokens.indices, after] - expected[tokens.indices, before]
-            return np.bincount(rows_of, weights=delta, minlength=n).astype(np.float64)
+            return np.bincount(rows_of, weights=contrib, minlength=n).astype(np.float64)
 
         first = count_gain()
         mean_concepts = float((x @ left).mean()) or 1.0
@@ -310,7 +313,15 @@ def greedy_cover(
         left[x.indices[x.indptr[best] : x.indptr[best + 1]]] = 0.0
         if use_counts:
             span = slice(tokens.indptr[best], tokens.indptr[best + 1])
-            have[tokens.indices[span]] += tokens.data[span].astype(np.int64)
+            have[types_of[span]] += amounts[span]
+            touched = np.zeros(len(have), dtype=bool)
+            touched[types_of[span]] = True
+            hit = np.flatnonzero(touched[types_of])
+            kinds = types_of[hit]
+            contrib[hit] = (
+                table[kinds, np.minimum(have[kinds] + amounts[hit], top)]
+                - table[kinds, np.minimum(have[kinds], top)]
+            )
         _close(available, best, conflict)
         if max_words is not None:
             available &= length <= max_words - words
