@@ -48,3 +48,15 @@ eval-smoke: ## quality gate: a few DUC 2004 clusters, fails below the ROUGE floo
 		--no-progress --json $(EVAL_RESULTS)/eval-smoke.json
 	$(PY) -m service.evaluation.gate $(EVAL_RESULTS)/eval-smoke.json \
 		--min-r1 $(EVAL_SMOKE_MIN_R1) --min-r2 $(EVAL_SMOKE_MIN_R2)
+
+# Choose ranking parameters by 5-fold cross-validation over the DUC 2004 clusters:
+#   make eval-crossval CV_GRID='coverage_unigram_weight=3,4,5;coverage_bigram_ratio=0,0.5'
+# Prints in-sample and held-out R-1/R-2 per point and the held-out score of the CV choice
+# (criterion: best training R-1 among points with training R-2 >= the defaults').
+CV_GRID ?=
+CV_SIMILARITY ?= lexical
+
+.PHONY: eval-crossval
+eval-crossval: ## DUC 2004, 100 words: 5-fold CV of a RankingParams grid (CV_GRID=...)
+	$(PY) -m service.evaluation.crossval $(EVAL_DATA)/duc2004_task2.jsonl --words 100 \
+		--grid '$(CV_GRID)' --similarity $(CV_SIMILARITY) --no-progress

@@ -8,6 +8,7 @@ harness joins a system's sentences, cuts the text to the word budget inside the 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -16,7 +17,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from statistics import fmean
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from tqdm import tqdm
@@ -24,6 +25,9 @@ from tqdm import tqdm
 from service.config import Settings
 from service.evaluation.data import Cluster
 from service.evaluation.rouge import Aggregation, RougeRecall
+
+if TYPE_CHECKING:
+    from service.summarize import RankingParams
 
 Kind = Literal["ours", "live", "file"]
 Sentences = Callable[[Cluster], Sequence[str]]
@@ -197,13 +201,19 @@ class LocalSummarizer:
         threads: torch threads for the sentence encoder (unused for lexical).
         query_fields: Query fields to pass as ``SummaryOptions(query=...)``; the
             summariser must support that option.
+        params: Ranking parameters; the service's defaults when None.
 
     Raises:
         ValueError: If ``query_fields`` are given and ``SummaryOptions`` has no ``query``.
     """
 
     def __init__(
-        self, similarity: str, *, threads: int = 1, query_fields: Sequence[str] = ()
+        self,
+        similarity: str,
+        *,
+        threads: int = 1,
+        query_fields: Sequence[str] = (),
+        params: RankingParams | None = None,
     ) -> None:
         from service.summarize import SummaryOptions, load_encoder
 
@@ -211,10 +221,18 @@ class LocalSummarizer:
             raise ValueError("--query-field: this summariser has no SummaryOptions.query")
         self._similarity = similarity
         self._query_fields = tuple(query_fields)
+        self._params = params
         # The encoder as the service would build it from the same SUMMARIZER_* variables.
         options = {**Settings.from_env(os.environ).encoder_options(), "threads": threads}
         self._encoder = None if similarity == "lexical" else load_encoder(**options)
         self.last_timings_ms: dict[str, float] = {}
+
+    def with_params(self, params: RankingParams | None) -> LocalSummarizer:
+        """The same summariser (sharing its encoder) with other ranking parameters."""
+        other = copy.copy(self)
+        other._params = params
+        other.last_timings_ms = {}
+        return other
 
     def __call__(self, cluster: Cluster) -> list[str]:
         """Sentences of our summary of ``cluster``, best first."""
@@ -233,7 +251,10 @@ class LocalSummarizer:
         )
         articles = [Article(id=doc.id, text=doc.text, title=doc.title) for doc in cluster.documents]
         self.last_timings_ms = {}
-        summary = summarize(articles, options, encoder=self._encoder)
+        if self._params is None:
+            summary = summarize(articles, options, encoder=self._encoder)
+        else:
+            summary = summarize(articles, options, encoder=self._encoder, params=self._params)
         self.last_timings_ms = dict(summary.timings_ms)
         return [sentence.text for sentence in summary.sentences]
 

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from .similarity import porter_stem
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -72,6 +73,8 @@ def concept_matrix(
     favoured_min_articles: int | None = None,
     favoured_factor: float = 1.0,
     sentence_weight: FloatArray | None = None,
+    damped: Collection[str] = (),
+    damped_factor: float = 1.0,
 ) -> tuple[sp.csr_matrix, FloatArray]:
     """Which concepts each sentence holds, and the weight of each concept.
 
@@ -94,6 +97,8 @@ def concept_matrix(
         favoured_min_articles: Fewest articles a favoured concept needs
             (``min_articles`` when None).
         favoured_factor: Factor of a favoured concept's weight.
+        damped: Stems that make a bigram holding one a damped concept.
+        damped_factor: Factor of a damped concept's weight (0 drops it).
         sentence_weight: Factor of each sentence's occurrences, shape
             (n_sentences,), > 0 (e.g. its relevance to a query); ones if None.
 
@@ -143,6 +148,11 @@ def concept_matrix(
         floor = min_articles if favoured_min_articles is None else favoured_min_articles
         keep |= mask & (frequency >= floor)
         weights = np.where(mask, weights * favoured_factor, weights)
+    if damped and m:
+        low = set(damped)
+        hit = np.fromiter((a in low or b in low for a, b in vocabulary), dtype=np.bool_, count=m)
+        weights = np.where(hit, weights * damped_factor, weights)
+        keep &= ~hit | (damped_factor > 0)
     matrix = sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n, max(m, 1)))
     matrix.data[:] = 1.0
     return sp.csr_matrix(matrix[:, np.flatnonzero(keep)]), weights[keep]
@@ -215,6 +225,9 @@ def greedy_cover(
     fallback: FloatArray | None = None,
     eligible: npt.NDArray[np.bool_] | None = None,
     factor: FloatArray | None = None,
+    counts: sp.csr_matrix | None = None,
+    expected: FloatArray | None = None,
+    count_scale: float = 0.0,
 ) -> tuple[list[int], FloatArray]:
     """Greedy budgeted maximum coverage, best sentence first.
 
@@ -239,6 +252,12 @@ def greedy_cover(
             the others come only with the fallback.
         factor: Multiplier of each sentence's gain (> 0), shape (n_sentences,);
             ones if None.
+        counts: Token counts of each sentence, shape (n_sentences, n_types),
+            for the expected-recall term (see :func:`expected_matches`).
+        expected: ``E[min(R_t, k)]`` for each type and ``k = 0..K``, shape
+            (n_types, K + 1), from :func:`expected_matches`.
+        count_scale: Weight of the expected-recall term, relative to the mean
+            concept gain of a sentence; 0 for none.
 
     Returns:
         ``(chosen, values)``: indices of the chosen sentences in the order
@@ -264,10 +283,32 @@ def greedy_cover(
     chosen: list[int] = []
     values: list[float] = []
     words = 0.0
+    use_counts = counts is not None and expected is not None and count_scale > 0
+    if use_counts:
+        assert counts is not None and expected is not None
+        tokens = sp.csr_matrix(counts, dtype=np.float64)
+        table: FloatArray = expected
+        top = table.shape[1] - 1
+        rows_of = np.repeat(np.arange(n), np.diff(tokens.indptr))
+        types_of = tokens.indices
+        amounts = tokens.data.astype(np.int64)
+        have = np.zeros(tokens.shape[1], dtype=np.int64)
+        # What each (sentence, type) entry would add now; only the entries of the
+        # types a choice adds to change, so only those are recomputed.
+        contrib = table[types_of, np.minimum(amounts, top)] - table[types_of, 0]
+
+        def count_gain() -> FloatArray:
+            return np.bincount(rows_of, weights=contrib, minlength=n).astype(np.float64)
+
+        first = count_gain()
+        mean_concepts = float((x @ left).mean()) or 1.0
+        unit = count_scale * mean_concepts / (float(first.mean()) or 1.0)
     while available.any():
         if max_sentences is not None and len(chosen) >= max_sentences:
             break
         gain = x @ left + extra
+        if use_counts:
+            gain = gain + unit * count_gain()
         value = np.where(available & preferred, gain / scale, -np.inf)
         best = int(np.argmax(value))
         if not np.isfinite(value[best]) or gain[best] <= 0.0:
@@ -276,6 +317,17 @@ def greedy_cover(
         values.append(float(value[best]))
         words += length[best]
         left[x.indices[x.indptr[best] : x.indptr[best + 1]]] = 0.0
+        if use_counts:
+            span = slice(tokens.indptr[best], tokens.indptr[best + 1])
+            have[types_of[span]] += amounts[span]
+            touched = np.zeros(len(have), dtype=bool)
+            touched[types_of[span]] = True
+            hit = np.flatnonzero(touched[types_of])
+            kinds = types_of[hit]
+            contrib[hit] = (
+                table[kinds, np.minimum(have[kinds] + amounts[hit], top)]
+                - table[kinds, np.minimum(have[kinds], top)]
+            )
         _close(available, best, conflict)
         if max_words is not None:
             available &= length <= max_words - words
@@ -309,9 +361,115 @@ def greedy_cover(
     return chosen, np.asarray(values, dtype=np.float64)
 
 
-def _close(
-    available: npt.NDArray[np.bool_], index: int, conflict: sp.csr_matrix | None
-) -> None:
+def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[str]]:
+    """Counts of ROUGE's tokens (stemmed, stopwords kept) in each text, and the types.
+
+    With ``n`` = 2, the types are adjacent token pairs (joined by a space) instead.
+    Types are numbered in the order first seen.
+    """
+    rows, ids, types = _tokens(texts)
+    if n == 2:
+        rows, ids, types = _pairs(rows, ids, types)
+    elif n != 1:
+        raise ValueError(f"n must be 1 or 2, got {n}")
+    return _count_matrix(rows, ids, len(texts), len(types)), types
+
+
+def _tokens(texts: Sequence[str]) -> tuple[IntArray, IntArray, list[str]]:
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, text in enumerate(texts):
+        words = _WORD.findall(text.lower())
+        rows.extend([row] * len(words))
+        cols.extend([vocabulary.setdefault(_stem(word), len(vocabulary)) for word in words])
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), list(vocabulary)
+
+
+def _pairs(rows: IntArray, ids: IntArray, types: list[str]) -> tuple[IntArray, IntArray, list[str]]:
+    """Adjacent tokens of the same text as pair types, numbered in the order first seen."""
+    same = rows[1:] == rows[:-1]
+    keys = ids[:-1][same] * max(len(types), 1) + ids[1:][same]
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    width = max(len(types), 1)
+    names = [f"{types[key // width]} {types[key % width]}" for key in unique[order].tolist()]
+    return rows[:-1][same], rank[inverse.ravel()], names
+
+
+def _count_matrix(rows: IntArray, cols: IntArray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_rows, max(n_cols, 1)))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def expected_matches(rates: FloatArray, length: float, most: int = 40) -> FloatArray:
+    """``E[min(R, k)]`` for ``R ~ Poisson(length * rate)`` of each type, ``k = 0..most``.
+
+    A reference of ``length`` tokens that uses a type at its rate in the sources
+    matches ``E[min(R, k)]`` of ``k`` occurrences in a summary: the expected
+    clipped unigram matches, so the gain of one more occurrence shrinks as the
+    summary already holds the type.
+
+    Returns:
+        Shape (n_types, most + 1); column 0 is zeros.
+    """
+    # Types of the same rate (most occur once or twice) share one row of the table.
+    unique, inverse = np.unique(np.asarray(rates, dtype=np.float64), return_inverse=True)
+    return _expected_rows(unique, length, most)[inverse.ravel()]
+
+
+def _expected_rows(rates: FloatArray, length: float, most: int) -> FloatArray:
+    lam = rates[:, None] * length
+    k = np.arange(most + 1)[None, :]
+    # P(R = j) for j = 0..most, then P(R >= j) = 1 - P(R <= j - 1).
+    log_pmf = (
+        k * np.log(np.maximum(lam, 1e-300)) - lam - np.cumsum(np.log(np.maximum(k, 1)), axis=1)
+    )
+    pmf = np.exp(log_pmf)
+    tail = 1.0 - np.cumsum(pmf, axis=1)  # P(R > j) = P(R >= j + 1)
+    matches = np.zeros_like(tail)
+    matches[:, 1:] = np.cumsum(np.maximum(tail[:, :-1], 0.0), axis=1)
+    return matches
+
+
+def expected_token_matches(
+    texts: Sequence[str], length: float, *, bigram_ratio: float = 0.0
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """The ``counts`` and ``expected`` of :func:`greedy_cover`'s expected-recall term.
+
+    Each type's rate is its share of all the tokens of ``texts`` (the sources);
+    a reference of ``length`` tokens is assumed to use it at that rate.
+
+    Args:
+        texts: The candidate sentences.
+        length: Tokens of the notional reference.
+        bigram_ratio: Weight of the token pairs' expected matches next to the
+            tokens'; 0 counts tokens only.
+
+    Returns:
+        ``(counts, expected)``: counts of shape (n_sentences, n_types) and
+        ``E[min(R_t, k)]`` of shape (n_types, K + 1).
+    """
+    rows, ids, types = _tokens(texts)
+    counts = _count_matrix(rows, ids, len(texts), len(types))
+    totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
+    rates: FloatArray = totals / max(float(totals.sum()), 1.0)
+    most = int(np.ceil(2.0 * length * float(rates.max(initial=0.0)))) + 10
+    expected = expected_matches(rates, length, most)
+    if bigram_ratio > 0:
+        pair_rows, pair_ids, pair_types = _pairs(rows, ids, types)
+        pairs = _count_matrix(pair_rows, pair_ids, len(texts), len(pair_types))
+        pair_totals = np.asarray(pairs.sum(axis=0), dtype=np.float64).ravel()
+        pair_rates: FloatArray = pair_totals / max(float(pair_totals.sum()), 1.0)
+        counts = sp.csr_matrix(sp.hstack([counts, pairs], format="csr"))
+        expected = np.vstack([expected, bigram_ratio * expected_matches(pair_rates, length, most)])
+    return counts, expected
+
+
+def _close(available: npt.NDArray[np.bool_], index: int, conflict: sp.csr_matrix | None) -> None:
     available[index] = False
     if conflict is not None:
         available[conflict.indices[conflict.indptr[index] : conflict.indptr[index + 1]]] = False
@@ -344,6 +502,26 @@ def cleaner_twin(quality: FloatArray, same_claim: Sequence[Sequence[int]]) -> np
     return best > q
 
 
+FILLER_STEMS: frozenset[str] = frozenset(
+    _stem(word)
+    for word in "said say says told tell monday tuesday wednesday thursday friday "
+    "saturday sunday s t".split()
+)
+"""Stems of news filler: attribution verbs, weekdays, the "s" and "t" of contractions."""
+
+_DANGLING = frozenset(
+    "he she it they his her its their them this that these those but and also however "
+    "yet so still then there such".split()
+)
+_FIRST_WORD = re.compile(r"[\"'\u201c\u2018(]*([A-Za-z]+)")
+
+
+def is_dangling(text: str) -> bool:
+    """Whether ``text`` opens with a pronoun or connective that points back ("He", "But")."""
+    match = _FIRST_WORD.match(text)
+    return match is not None and match.group(1).lower() in _DANGLING
+
+
 _QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
 
 
@@ -358,12 +536,17 @@ def min_articles_for(n_articles: int, share: float = 0.3) -> int:
 
 
 __all__ = [
+    "FILLER_STEMS",
     "bigrams",
     "cleaner_twin",
     "concept_matrix",
     "content_stems",
     "conflicts",
+    "expected_matches",
+    "expected_token_matches",
     "greedy_cover",
+    "is_dangling",
     "is_quote",
     "min_articles_for",
+    "token_counts",
 ]

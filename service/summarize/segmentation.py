@@ -122,13 +122,33 @@ def split_sentences(
         if _SENTENCE_END.search(block, 0, len(block) - 1) is None:
             spans: Iterable[tuple[int, int]] = ((0, len(block)),)
         else:
-            spans = tokenizer.span_tokenize(block)
+            spans = _join_numbered(block, tokenizer.span_tokenize(block))
         for start, end in spans:
             for piece_start, piece_end, forced in _limit(block, start, end, max_words, max_chars):
                 segments.append(
                     Segment(block_start + piece_start, block_start + piece_end, block_index, forced)
                 )
     return segments
+
+
+# "Enemy No. 1", "Nos. 3 and 4": Punkt ends a sentence at "No." before a number.
+_NUMBER_SIGN = re.compile(r"\bNos?\.$")
+_STARTS_NUMBER = re.compile(r"\s*\d")
+
+
+def _join_numbered(block: str, spans: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Punkt's spans, rejoined where one ends with "No." and the next starts with a digit."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if (
+            joined
+            and _NUMBER_SIGN.search(block, joined[-1][0], joined[-1][1])
+            and _STARTS_NUMBER.match(block, joined[-1][1])
+        ):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _limit(

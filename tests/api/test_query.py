@@ -74,9 +74,11 @@ def test_without_query_the_response_is_unchanged(client: FlaskClient, similarity
 def test_without_query_the_response_is_the_one_before_queries(client: FlaskClient) -> None:
     # The lexical answer to the story, as the service gave it before options.query existed
     # (commit fdd266c). A ranking change elsewhere changes it too: then update the digest.
+    # Updated on branch quality for the expected-matches defaults (the same five sentences,
+    # the third and fourth swapped).
     body = stable(post(client, story_payload(similarity="lexical")).get_json())
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    assert digest == "7f5ae20c83d3ec6ec55b4020a99fd9f9021dd5c733dffe81e878ddf402ff881c"
+    assert digest == "bc744d802864ea06ba2fe860a8a2aa9267ee80d2d128a2bc576f8d8bc1840711"
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,13 @@ from service.summarize.coverage import (
     cleaner_twin,
     concept_matrix,
     conflicts,
+    expected_matches,
+    expected_token_matches,
     greedy_cover,
+    is_dangling,
     is_quote,
     min_articles_for,
+    token_counts,
 )
 
 
@@ -201,3 +205,70 @@ def test_gain_factor_lowers_a_sentence_below_an_equal_one() -> None:
 
     assert plain == [0]
     assert lowered == [1]
+
+
+def test_sentences_pointing_back_are_recognised() -> None:
+    assert is_dangling("He said the bridge would open.")
+    assert is_dangling('"But the water kept rising," she said.')
+    assert not is_dangling("Heavy rain closed the bridge.")
+    assert not is_dangling("Theirs was the last boat out.")
+
+
+def test_damped_concepts_weigh_less_or_drop() -> None:
+    grams = [[("offici", "said"), ("river", "flood")], [("offici", "said"), ("river", "flood")]]
+    article_of = np.array([0, 1])
+
+    _, weights = concept_matrix(
+        grams, article_of, min_articles=2, damped={"said"}, damped_factor=0.5
+    )
+    matrix, dropped = concept_matrix(
+        grams, article_of, min_articles=2, damped={"said"}, damped_factor=0.0
+    )
+
+    assert sorted(weights.tolist()) == [1.0, 2.0]
+    assert dropped.tolist() == [2.0]
+    assert matrix.shape == (2, 1)
+
+
+def test_expected_matches_are_poisson_clipped_counts() -> None:
+    table = expected_matches(np.array([0.01, 0.05]), 100.0, most=30)
+
+    assert table[:, 0].tolist() == [0.0, 0.0]
+    assert table[0, 1] == pytest.approx(1 - np.exp(-1.0))  # E[min(R, 1)] = P(R >= 1)
+    assert table[1, 30] == pytest.approx(5.0, abs=1e-6)  # E[R] once k is far above the rate
+    assert np.all(np.diff(table[1, 1:]) < np.diff(table[1, :-1]))  # each copy adds less
+
+
+def test_token_counts_count_stemmed_tokens_and_pairs() -> None:
+    counts, types = token_counts(["The floods, the floods.", "Rain fell"])
+    pairs, pair_types = token_counts(["The floods, the floods."], 2)
+
+    assert counts[0, types.index("flood")] == 2.0
+    assert counts[0, types.index("the")] == 2.0
+    assert counts[1].sum() == 2.0
+    assert pairs[0, pair_types.index("the flood")] == 2.0
+    assert "flood the" in pair_types
+
+
+def test_expected_recall_prefers_words_the_summary_lacks() -> None:
+    texts = [
+        "the river flooded the town",
+        "the river flooded the town again",
+        "rescue boats reached the school",
+    ]
+    concepts = sp.csr_matrix(np.zeros((3, 1)))
+    counts, expected = expected_token_matches(texts, 5.0, bigram_ratio=0.5)
+
+    chosen, _ = greedy_cover(
+        concepts,
+        np.zeros(1),
+        [5, 6, 5],
+        max_words=None,
+        max_sentences=2,
+        counts=counts,
+        expected=expected,
+        count_scale=1.0,
+    )
+
+    assert counts.shape[0] == 3 and expected.shape[0] == counts.shape[1]
+    assert chosen[1] == 2  # not the near-repeat of the first choice

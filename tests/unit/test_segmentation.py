@@ -67,6 +67,8 @@ def test_offsets_are_exact_around_odd_white_space() -> None:
         "The U.S. Senate voted to approve the bill on Tuesday.",
         "Mr. Putin spoke with U.S. President Joe Biden on Jan. 12 about the talks.",
         "Dr. Jones said the U.S. and the U.K. would meet again.",
+        "The club called the striker its No. 1 signing of the year.",
+        "Gates Nos. 4 and 5 were closed for the night.",
     ],
 )
 def test_abbreviations_do_not_end_a_sentence(sentence: str) -> None:
@@ -76,6 +78,16 @@ def test_abbreviations_do_not_end_a_sentence(sentence: str) -> None:
         sentence,
         "The strike went on.",
         "Ships waited outside.",
+    ]
+
+
+def test_a_sentence_ending_in_no_still_ends() -> None:
+    text = "The council voted no. 12 members left early. Then the hall closed."
+
+    assert texts(text, split_sentences(text)) == [
+        "The council voted no.",
+        "12 members left early.",
+        "Then the hall closed.",
     ]
 
 
