@@ -474,7 +474,10 @@ def _select_coverage(
     if focus is None and params.coverage_unigram_weight > 0:
         counts, expected = expected_token_matches(
             texts,
-            options.max_words or params.coverage_unigram_length,
+            # The notional reference is capped: its table has a column per possible
+            # count (about 2 x length x the commonest word's rate) for every type, and
+            # a 10,000-word budget over a week of coverage would need gigabytes.
+            min(options.max_words or params.coverage_unigram_length, _LONGEST_REFERENCE),
             bigram_ratio=params.coverage_bigram_ratio,
         )
     # Sentences long enough, and no worse a cut than another quote of the same claim.
@@ -652,6 +655,9 @@ def _lift(
     for row, position in enumerate(shortlist.tolist()):
         same_claim[position] = local.same_claim[row]
     return _Ranking(graph, fallback.article_of, centrality, scores, same_claim)
+
+
+_LONGEST_REFERENCE = 250  # tokens: the longest summaries scored (DUC 2005-2007)
 
 
 def _shortlist(
