@@ -45,15 +45,21 @@ def content_stems(text: str) -> set[str]:
     return {_stem(word) for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS}
 
 
-def bigrams(text: str) -> list[tuple[str, str]]:
-    """Stemmed adjacent word pairs of ``text``, minus the pairs of two stopwords.
-
-    Tokens are ROUGE's: lower-cased runs of ``[a-z0-9]``, Porter-stemmed when
-    longer than 3 characters.
-    """
+def rouge_words(text: str) -> tuple[list[str], list[str]]:
+    """ROUGE's tokens of ``text`` (lower-cased runs of ``[a-z0-9]``) and their stems
+    (Porter when longer than 3 characters)."""
     words = _WORD.findall(text.lower())
+    return words, [_stem(word) for word in words]
+
+
+def bigrams(text: str) -> list[tuple[str, str]]:
+    """Stemmed adjacent word pairs of ``text``, minus the pairs of two stopwords."""
+    return word_pairs(*rouge_words(text))
+
+
+def word_pairs(words: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str]]:
+    """:func:`bigrams` of a text already cut by :func:`rouge_words`."""
     stops = [word in ENGLISH_STOP_WORDS for word in words]
-    stems = [_stem(word) for word in words]
     return [
         (stems[i], stems[i + 1])
         for i in range(len(words) - 1)
@@ -367,7 +373,7 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
     With ``n`` = 2, the types are adjacent token pairs (joined by a space) instead.
     Types are numbered in the order first seen.
     """
-    rows, ids, types = _tokens(texts)
+    rows, ids, types = _tokens([rouge_words(text)[1] for text in texts])
     if n == 2:
         rows, ids, types = _pairs(rows, ids, types)
     elif n != 1:
@@ -375,14 +381,14 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
     return _count_matrix(rows, ids, len(texts), len(types)), types
 
 
-def _tokens(texts: Sequence[str]) -> tuple[IntArray, IntArray, list[str]]:
+def _tokens(stemmed: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray, list[str]]:
+    """Row and type number of every token of each text's stems, and the types."""
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
-    for row, text in enumerate(texts):
-        words = _WORD.findall(text.lower())
-        rows.extend([row] * len(words))
-        cols.extend([vocabulary.setdefault(_stem(word), len(vocabulary)) for word in words])
+    for row, stems in enumerate(stemmed):
+        rows.extend([row] * len(stems))
+        cols.extend([vocabulary.setdefault(stem, len(vocabulary)) for stem in stems])
     return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), list(vocabulary)
 
 
@@ -436,7 +442,11 @@ def _expected_rows(rates: FloatArray, length: float, most: int) -> FloatArray:
 
 
 def expected_token_matches(
-    texts: Sequence[str], length: float, *, bigram_ratio: float = 0.0
+    texts: Sequence[str],
+    length: float,
+    *,
+    bigram_ratio: float = 0.0,
+    stemmed: Sequence[Sequence[str]] | None = None,
 ) -> tuple[sp.csr_matrix, FloatArray]:
     """The ``counts`` and ``expected`` of :func:`greedy_cover`'s expected-recall term.
 
@@ -448,12 +458,16 @@ def expected_token_matches(
         length: Tokens of the notional reference.
         bigram_ratio: Weight of the token pairs' expected matches next to the
             tokens'; 0 counts tokens only.
+        stemmed: The stems of each text from :func:`rouge_words`, when the caller
+            has them already; cut from ``texts`` when None.
 
     Returns:
         ``(counts, expected)``: counts of shape (n_sentences, n_types) and
         ``E[min(R_t, k)]`` of shape (n_types, K + 1).
     """
-    rows, ids, types = _tokens(texts)
+    if stemmed is None:
+        stemmed = [rouge_words(text)[1] for text in texts]
+    rows, ids, types = _tokens(stemmed)
     counts = _count_matrix(rows, ids, len(texts), len(types))
     totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
     rates: FloatArray = totals / max(float(totals.sum()), 1.0)
@@ -548,5 +562,7 @@ __all__ = [
     "is_dangling",
     "is_quote",
     "min_articles_for",
+    "rouge_words",
     "token_counts",
+    "word_pairs",
 ]

@@ -24,7 +24,6 @@ from .boilerplate import classify, is_unpunctuated
 from .centrality import lexrank_scores
 from .coverage import (
     FILLER_STEMS,
-    bigrams,
     cleaner_twin,
     concept_matrix,
     conflicts,
@@ -34,6 +33,8 @@ from .coverage import (
     is_dangling,
     is_quote,
     min_articles_for,
+    rouge_words,
+    word_pairs,
 )
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
 from .focus import (
@@ -429,8 +430,10 @@ def _select_coverage(
         The chosen sentences in the order chosen, and the value of each.
     """
     n_articles = len(np.unique(article_of))
+    # ROUGE's tokens, cut once for the concepts and for the expected-matches term.
+    tokens = [rouge_words(text) for text in texts]
     concepts, weights = concept_matrix(
-        [bigrams(text) for text in texts],
+        [word_pairs(words, stems) for words, stems in tokens],
         article_of,
         min_articles=min_articles_for(
             n_articles,
@@ -479,6 +482,7 @@ def _select_coverage(
             # a 10,000-word budget over a week of coverage would need gigabytes.
             min(options.max_words or params.coverage_unigram_length, _LONGEST_REFERENCE),
             bigram_ratio=params.coverage_bigram_ratio,
+            stemmed=[stems for _, stems in tokens],
         )
     # Sentences long enough, and no worse a cut than another quote of the same claim.
     shortest = params.min_words if focus is None else params.query_min_words
