@@ -14,14 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
-from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .similarity import porter_stem
+from .similarity import StemMemo, porter_stem
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -29,8 +29,7 @@ IntArray = npt.NDArray[np.int64]
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
+def _rouge_stem(word: str) -> str:
     """ROUGE's stemming: Porter for words over 3 characters (lower-case already).
 
     Porter itself runs through :func:`similarity.porter_stem`, whose cache serves both
@@ -38,6 +37,10 @@ def _stem(word: str) -> str:
     the concepts (Porter is the costly part of a request about unseen text).
     """
     return porter_stem(word) if len(word) > 3 else word
+
+
+_ROUGE_STEMS = StemMemo(_rouge_stem)
+_stem = _ROUGE_STEMS.__getitem__
 
 
 def content_stems(text: str) -> set[str]:
@@ -49,7 +52,7 @@ def rouge_words(text: str) -> tuple[list[str], list[str]]:
     """ROUGE's tokens of ``text`` (lower-cased runs of ``[a-z0-9]``) and their stems
     (Porter when longer than 3 characters)."""
     words = _WORD.findall(text.lower())
-    return words, [_stem(word) for word in words]
+    return words, list(map(_stem, words))
 
 
 def bigrams(text: str) -> list[tuple[str, str]]:
@@ -59,11 +62,13 @@ def bigrams(text: str) -> list[tuple[str, str]]:
 
 def word_pairs(words: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str]]:
     """:func:`bigrams` of a text already cut by :func:`rouge_words`."""
-    stops = [word in ENGLISH_STOP_WORDS for word in words]
+    stops = list(map(ENGLISH_STOP_WORDS.__contains__, words))
     return [
-        (stems[i], stems[i + 1])
-        for i in range(len(words) - 1)
-        if not (stops[i] and stops[i + 1])
+        (first, second)
+        for first, second, stop, next_stop in zip(
+            stems, stems[1:], stops, stops[1:], strict=False
+        )
+        if not (stop and next_stop)
     ]
 
 
@@ -118,16 +123,14 @@ def concept_matrix(
     units = np.asarray(article_of, dtype=np.int64)
     if n and len(np.unique(units)) < 2:
         units = np.arange(n)
-    vocabulary: dict[tuple[str, str], int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for row, grams in enumerate(sentence_bigrams):
-        for gram in dict.fromkeys(grams):  # first-seen order: deterministic columns
-            rows.append(row)
-            cols.append(vocabulary.setdefault(gram, len(vocabulary)))
+    # Columns in first-seen order (deterministic). A sentence's repeats of a bigram
+    # are kept here: the matrix built below sums them and is then set to 0/1.
+    lengths = [len(grams) for grams in sentence_bigrams]
+    flat = list(chain.from_iterable(sentence_bigrams))
+    vocabulary = {gram: index for index, gram in enumerate(dict.fromkeys(flat))}
     m = len(vocabulary)
-    rows_a = np.asarray(rows, dtype=np.int64)
-    cols_a = np.asarray(cols, dtype=np.int64)
+    rows_a = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    cols_a = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
     if position is not None and position_decay > 0:
         boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / position_decay)
     else:
@@ -135,11 +138,12 @@ def concept_matrix(
     if sentence_weight is not None:
         boost = boost * np.asarray(sentence_weight, dtype=np.float64)
     # Per (unit, concept): the weight of the earliest occurrence, i.e. the largest boost.
-    shape = (int(units.max(initial=0)) + 1, max(m, 1))
-    best = _max_duplicates(units[rows_a], cols_a, boost[rows_a], shape)
-    presence = (best > 0).astype(np.float64)
-    frequency = np.asarray(presence.sum(axis=0)).ravel()
-    weights = np.asarray(best.sum(axis=0), dtype=np.float64).ravel()
+    # Summed per concept over units in ascending order, as a sparse column sum would.
+    pick_cols, pick_values = _max_per_unit(units[rows_a], cols_a, boost[rows_a], max(m, 1))
+    frequency = np.bincount(pick_cols[pick_values > 0], minlength=max(m, 1)).astype(np.float64)
+    weights: FloatArray = np.bincount(pick_cols, weights=pick_values, minlength=max(m, 1)).astype(
+        np.float64, copy=False
+    )
     if weight_power != 1.0:
         weights = weights**weight_power
     keep = frequency >= min_articles
@@ -155,29 +159,41 @@ def concept_matrix(
         keep |= mask & (frequency >= floor)
         weights = np.where(mask, weights * favoured_factor, weights)
     if damped and m:
+        # Only the kept concepts matter from here on: look at those alone.
         low = set(damped)
-        hit = np.fromiter((a in low or b in low for a, b in vocabulary), dtype=np.bool_, count=m)
+        grams = list(vocabulary)
+        candidates = np.flatnonzero(keep)
+        hit = np.zeros(max(m, 1), dtype=np.bool_)
+        hit[candidates] = np.fromiter(
+            (a in low or b in low for a, b in map(grams.__getitem__, candidates.tolist())),
+            dtype=np.bool_,
+            count=len(candidates),
+        )
         weights = np.where(hit, weights * damped_factor, weights)
         keep &= ~hit | (damped_factor > 0)
-    matrix = sp.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n, max(m, 1)))
+    # The kept columns, renumbered in order, before the matrix is built (cheaper
+    # than slicing columns out of it).
+    column = np.cumsum(keep) - 1
+    kept = keep[cols_a]
+    matrix = sp.csr_matrix(
+        (np.ones(int(kept.sum())), (rows_a[kept], column[cols_a[kept]])),
+        shape=(n, int(keep.sum())),
+    )
     matrix.data[:] = 1.0
-    return sp.csr_matrix(matrix[:, np.flatnonzero(keep)]), weights[keep]
+    return matrix, weights[keep]
 
 
-def _max_duplicates(
-    rows: npt.NDArray[np.int64],
-    cols: npt.NDArray[np.int64],
-    values: FloatArray,
-    shape: tuple[int, int],
-) -> sp.csr_matrix:
-    if len(rows) == 0:
-        return sp.csr_matrix(shape)
-    key = rows * shape[1] + cols
+def _max_per_unit(
+    units: IntArray, cols: IntArray, values: FloatArray, width: int
+) -> tuple[IntArray, FloatArray]:
+    """The largest value of each (unit, column) pair: its column and value, sorted by
+    ``(unit, column)``."""
+    key = units * width + cols
     order = np.lexsort((-values, key))
     first = np.ones(len(order), dtype=bool)
     first[1:] = key[order][1:] != key[order][:-1]
     pick = order[first]
-    return sp.csr_matrix((values[pick], (rows[pick], cols[pick])), shape=shape)
+    return cols[pick], values[pick]
 
 
 def conflicts(
@@ -375,7 +391,9 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
     """
     rows, ids, types = _tokens([rouge_words(text)[1] for text in texts])
     if n == 2:
-        rows, ids, types = _pairs(rows, ids, types)
+        rows, ids, keys = _pairs(rows, ids, len(types))
+        width = max(len(types), 1)
+        types = [f"{types[key // width]} {types[key % width]}" for key in keys.tolist()]
     elif n != 1:
         raise ValueError(f"n must be 1 or 2, got {n}")
     return _count_matrix(rows, ids, len(texts), len(types)), types
@@ -383,26 +401,28 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
 
 def _tokens(stemmed: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray, list[str]]:
     """Row and type number of every token of each text's stems, and the types."""
-    vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for row, stems in enumerate(stemmed):
-        rows.extend([row] * len(stems))
-        cols.extend([vocabulary.setdefault(stem, len(vocabulary)) for stem in stems])
-    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), list(vocabulary)
+    flat = list(chain.from_iterable(stemmed))
+    types = list(dict.fromkeys(flat))
+    number = {stem: index for index, stem in enumerate(types)}
+    rows = np.repeat(np.arange(len(stemmed), dtype=np.int64), [len(stems) for stems in stemmed])
+    cols = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return rows, cols, types
 
 
-def _pairs(rows: IntArray, ids: IntArray, types: list[str]) -> tuple[IntArray, IntArray, list[str]]:
-    """Adjacent tokens of the same text as pair types, numbered in the order first seen."""
+def _pairs(rows: IntArray, ids: IntArray, n_types: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Adjacent tokens of the same text as pair types, numbered in the order first seen.
+
+    Returns:
+        The row and pair type of every pair, and each pair type's key
+        ``first * max(n_types, 1) + second`` (in type order).
+    """
     same = rows[1:] == rows[:-1]
-    keys = ids[:-1][same] * max(len(types), 1) + ids[1:][same]
+    keys = ids[:-1][same] * max(n_types, 1) + ids[1:][same]
     unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(unique), dtype=np.int64)
     rank[order] = np.arange(len(unique))
-    width = max(len(types), 1)
-    names = [f"{types[key // width]} {types[key % width]}" for key in unique[order].tolist()]
-    return rows[:-1][same], rank[inverse.ravel()], names
+    return rows[:-1][same], rank[inverse.ravel()], unique[order]
 
 
 def _count_matrix(rows: IntArray, cols: IntArray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -468,18 +488,24 @@ def expected_token_matches(
     if stemmed is None:
         stemmed = [rouge_words(text)[1] for text in texts]
     rows, ids, types = _tokens(stemmed)
-    counts = _count_matrix(rows, ids, len(texts), len(types))
-    totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
+    width = max(len(types), 1)
+    totals = np.bincount(ids, minlength=width).astype(np.float64)
     rates: FloatArray = totals / max(float(totals.sum()), 1.0)
     most = int(np.ceil(2.0 * length * float(rates.max(initial=0.0)))) + 10
     expected = expected_matches(rates, length, most)
-    if bigram_ratio > 0:
-        pair_rows, pair_ids, pair_types = _pairs(rows, ids, types)
-        pairs = _count_matrix(pair_rows, pair_ids, len(texts), len(pair_types))
-        pair_totals = np.asarray(pairs.sum(axis=0), dtype=np.float64).ravel()
-        pair_rates: FloatArray = pair_totals / max(float(pair_totals.sum()), 1.0)
-        counts = sp.csr_matrix(sp.hstack([counts, pairs], format="csr"))
-        expected = np.vstack([expected, bigram_ratio * expected_matches(pair_rates, length, most)])
+    if bigram_ratio <= 0:
+        return _count_matrix(rows, ids, len(texts), width), expected
+    # Pairs are further columns, after the tokens'.
+    pair_rows, pair_ids, pair_keys = _pairs(rows, ids, len(types))
+    pair_totals = np.bincount(pair_ids, minlength=max(len(pair_keys), 1)).astype(np.float64)
+    pair_rates: FloatArray = pair_totals / max(float(pair_totals.sum()), 1.0)
+    counts = _count_matrix(
+        np.concatenate([rows, pair_rows]),
+        np.concatenate([ids, width + pair_ids]),
+        len(texts),
+        width + len(pair_totals),
+    )
+    expected = np.vstack([expected, bigram_ratio * expected_matches(pair_rates, length, most)])
     return counts, expected
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -37,21 +38,33 @@ def porter_stem(word: str) -> str:
     return stem
 
 
-class _TokenStems(dict[str, str]):
-    """Lower-cased token -> its stem, or "" for a token that is dropped; bounded."""
+class StemMemo(dict[str, str]):
+    """word -> ``stem(word)``, computed on first sight; emptied when it reaches ``limit``.
 
-    limit = 200_000
+    A plain dict lookup (``map(memo.__getitem__, words)``) costs a fraction of an
+    ``lru_cache`` call, which counts when every word of every sentence goes through it.
+    """
 
-    def __missing__(self, token: str) -> str:
-        word = _POSSESSIVE.sub("", token)
-        stem = "" if len(word) < 2 or word in ENGLISH_STOP_WORDS else porter_stem(word)
+    def __init__(self, stem: Callable[[str], str], limit: int = 200_000) -> None:
+        super().__init__()
+        self._stem = stem
+        self.limit = limit
+
+    def __missing__(self, word: str) -> str:
+        stem = self._stem(word)
         if len(self) >= self.limit:
             self.clear()
-        self[token] = stem
+        self[word] = stem
         return stem
 
 
-_TOKEN_STEMS = _TokenStems()
+def _content_stem(token: str) -> str:
+    """A lower-cased token's stem, or "" for a token that is dropped."""
+    word = _POSSESSIVE.sub("", token)
+    return "" if len(word) < 2 or word in ENGLISH_STOP_WORDS else porter_stem(word)
+
+
+_TOKEN_STEMS = StemMemo(_content_stem)
 
 
 def tokenize(text: str) -> list[str]:
@@ -108,37 +121,32 @@ def tfidf_vectors(
 def _tfidf_rows(
     tokens: Sequence[Sequence[str]], documents: Sequence[int]
 ) -> tuple[sp.csr_matrix, dict[str, int], FloatArray]:
-    vocabulary: dict[str, int] = {}
-    add = vocabulary.setdefault
-    lengths: list[int] = []
-    cols: list[int] = []
-    counts: list[int] = []
-    for stems in tokens:
-        # Terms in order of first occurrence, as the vocabulary numbers them.
-        row_counts = Counter(stems)
-        lengths.append(len(row_counts))
-        cols.extend([add(stem, len(vocabulary)) for stem in row_counts])
-        counts.extend(row_counts.values())
-    rows = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
-    n_rows, n_terms = len(tokens), max(1, len(vocabulary))
-    tf = sp.csr_matrix(
-        (1.0 + np.log(np.asarray(counts, dtype=np.float64)), (rows, cols)),
-        shape=(n_rows, n_terms),
-    )
+    n_rows = len(tokens)
+    # Terms numbered in order of first occurrence.
+    flat = list(chain.from_iterable(tokens))
+    vocabulary = {stem: index for index, stem in enumerate(dict.fromkeys(flat))}
+    n_terms = max(1, len(vocabulary))
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(stems) for stems in tokens])
+    ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
+    # One entry per (sentence, term), sorted: its count.
+    keys, counts = np.unique(rows * n_terms + ids, return_counts=True)
+    entry_rows, entry_cols = np.divmod(keys, n_terms)
     units = np.asarray(documents, dtype=np.int64)
     if len(np.unique(units)) < 2:
         units = np.arange(n_rows)
     # Document frequency: in how many units each term occurs.
-    presence = sp.csr_matrix(
-        (np.ones(len(rows)), (units[rows], cols)),
-        shape=(int(units.max(initial=0)) + 1, n_terms),
-    )
-    presence.data[:] = 1.0
-    document_frequency = np.asarray(presence.sum(axis=0)).ravel()
+    in_unit = np.unique(units[entry_rows] * n_terms + entry_cols) % n_terms
+    document_frequency = np.bincount(in_unit, minlength=n_terms).astype(np.float64)
     n_units = len(np.unique(units)) if n_rows else 1
     idf = np.log((1.0 + n_units) / (1.0 + document_frequency)) + 1.0
-    vectors = tf @ sp.diags(idf)
-    return _normalise_rows(sp.csr_matrix(vectors)), vocabulary, idf
+    values = (1.0 + np.log(counts.astype(np.float64))) * idf[entry_cols]
+    norms = np.sqrt(np.bincount(entry_rows, weights=values * values, minlength=n_rows))
+    norms[norms == 0.0] = 1.0
+    values = (1.0 / norms)[entry_rows] * values
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_rows, minlength=n_rows), out=indptr[1:])
+    vectors = sp.csr_matrix((values, entry_cols, indptr), shape=(n_rows, n_terms))
+    return vectors, vocabulary, idf
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
