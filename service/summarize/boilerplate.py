@@ -10,6 +10,7 @@ looks like prose and only its credit gives it away, then on sentences.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .segmentation import Segment, count_words
@@ -140,10 +141,8 @@ _WEAK_TRIGGERS = (
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not map to it.
 _CASE_EXCEPTIONS = ("ı", "ſ", "İ")
 _THREE_LETTERS = re.compile(r"[^\W\d_]{3}")
-_LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _LONGEST_WORD = 40
 _LONGEST_LINE = 80  # words; a caption or a credit line is shorter
 MIN_WORDS = 6
@@ -182,19 +181,31 @@ def is_unpunctuated(text: str) -> bool:
     return words >= 60 and marks * 120 < words
 
 
-def classify(text: str, segments: list[Segment], blocks: list[tuple[int, int]]) -> list[Verdict]:
+def classify(
+    text: str,
+    segments: list[Segment],
+    blocks: list[tuple[int, int]],
+    *,
+    unpunctuated: bool | None = None,
+) -> list[Verdict]:
     """Judge every sentence of one article.
 
     Args:
         text: The article.
         segments: Its sentences, from ``split_sentences``.
         blocks: Its lines, from ``split_blocks`` (``Segment.block`` indexes them).
+        unpunctuated: ``is_unpunctuated(text)``, when the caller has it already.
 
     Returns:
         One verdict per segment, in the same order.
     """
-    unpunctuated = is_unpunctuated(text)
-    judged = [_block_reason(text[start:end], unpunctuated) for start, end in blocks]
+    if unpunctuated is None:
+        unpunctuated = is_unpunctuated(text)
+    triggers = _TriggerIndex(text)
+    judged = [
+        _block_reason(text[start:end], unpunctuated, triggers.within(start, end))
+        for start, end in blocks
+    ]
     verdicts = []
     for segment in segments:
         reason, cleared = judged[segment.block] if segment.block < len(judged) else ("", False)
@@ -204,9 +215,90 @@ def classify(text: str, segments: list[Segment], blocks: list[tuple[int, int]]) 
             # A sentence of a line that neither caption nor furniture expression matched
             # cannot match them either, when it starts and ends at word boundaries.
             inside = cleared and _bounded(text, start, end, blocks[segment.block])
-            reason = _sentence_reason(text[start:end], check_strong=not inside)
+            reason = _sentence_reason(
+                text[start:end], check_strong=not inside, lookup=triggers.within(start, end)
+            )
         verdicts.append(Verdict(not reason, reason, start, end))
     return verdicts
+
+
+class _Lookup:
+    """Which triggers ``text`` holds, from its lower-cased copy (see :func:`_lowered`)."""
+
+    def __init__(self, text: str) -> None:
+        self._lowered = _lowered(text)
+
+    def holds(self, triggers: tuple[str, ...]) -> bool:
+        """Whether the expression guarded by ``triggers`` can match."""
+        return _holds(self._lowered, triggers)
+
+    def weak(self, text: str) -> bool:
+        """Whether ``_WEAK_FURNITURE`` matches ``text`` (the text looked up)."""
+        return self.holds(_WEAK_TRIGGERS) and _WEAK_FURNITURE.search(text) is not None
+
+
+class _IndexLookup(_Lookup):
+    """:class:`_Lookup` for ``text[start:end]``, from the positions an index found."""
+
+    def __init__(self, index: _TriggerIndex, start: int, end: int) -> None:
+        self._index = index
+        self._start = start
+        self._end = end
+
+    def holds(self, triggers: tuple[str, ...]) -> bool:
+        starts, ends = self._index.found[triggers]
+        at = bisect_left(starts, self._start)
+        while at < len(starts) and starts[at] < self._end:
+            if ends[at] <= self._end:
+                return True
+            at += 1
+        return False
+
+    def weak(self, text: str) -> bool:
+        # Every match of the weak expression starts where one of its triggers does
+        # (each alternative opens with its trigger word): try those places only,
+        # instead of every position of the text.
+        starts, ends = self._index.found[_WEAK_TRIGGERS]
+        first, last = self._start, self._end
+        at = bisect_left(starts, first)
+        while at < len(starts) and starts[at] < last:
+            if ends[at] <= last and _WEAK_FURNITURE.match(text, starts[at] - first):
+                return True
+            at += 1
+        return False
+
+
+class _TriggerIndex:
+    """Where the triggers of each expression occur in an article, found once.
+
+    ``within(start, end)`` looks triggers up for ``text[start:end]`` from the
+    positions, instead of lower-casing every line and sentence and searching it for
+    every trigger. An article with a letter of ``_CASE_EXCEPTIONS`` (or one whose
+    lower-casing changes its length) is looked up text by text, as before.
+    """
+
+    def __init__(self, text: str) -> None:
+        lowered = _lowered(text)
+        self._text = text
+        self.found: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
+        self._usable = lowered is not None and len(lowered) == len(text)
+        if lowered is None or not self._usable:
+            return
+        for group in (_CREDIT_TRIGGERS, _FURNITURE_TRIGGERS, _WEAK_TRIGGERS):
+            spans = []
+            for trigger in group:
+                at = lowered.find(trigger)
+                while at >= 0:
+                    spans.append((at, at + len(trigger)))
+                    at = lowered.find(trigger, at + 1)
+            spans.sort()
+            self.found[group] = ([start for start, _ in spans], [end for _, end in spans])
+
+    def within(self, start: int, end: int) -> _Lookup:
+        """The lookup of ``text[start:end]``."""
+        if not self._usable:
+            return _Lookup(self._text[start:end])
+        return _IndexLookup(self, start, end)
 
 
 def _bounded(text: str, start: int, end: int, block: tuple[int, int]) -> bool:
@@ -223,20 +315,24 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _block_reason(block: str, unpunctuated: bool) -> tuple[str, bool]:
+def _block_reason(
+    block: str,
+    unpunctuated: bool,
+    lookup: _Lookup | None = None,
+) -> tuple[str, bool]:
     """Why a line is boilerplate ("" if it is not), and whether the caption and
-    furniture expressions were run on it (and found nothing)."""
+    furniture expressions were run on it (and found nothing). ``lookup`` tells
+    which triggers the line holds (``_Lookup(block)`` when None)."""
     words = count_words(block)
     if words > _LONGEST_LINE:
         # A paragraph of prose, or a run-on article: judged sentence by sentence.
         return "", False
-    lowered = _lowered(block)
-    if _holds(lowered, _CREDIT_TRIGGERS) and _CREDIT.search(block):
+    if lookup is None:
+        lookup = _Lookup(block)
+    if lookup.holds(_CREDIT_TRIGGERS) and _CREDIT.search(block):
         return "caption", True
-    if (_holds(lowered, _FURNITURE_TRIGGERS) and _FURNITURE.search(block)) or (
-        _reads_as_furniture(block, words)
-        and _holds(lowered, _WEAK_TRIGGERS)
-        and _WEAK_FURNITURE.search(block)
+    if (lookup.holds(_FURNITURE_TRIGGERS) and _FURNITURE.search(block)) or (
+        _reads_as_furniture(block, words) and lookup.weak(block)
     ):
         return "furniture", True
     if words <= 12 and _BYLINE.search(block):
@@ -244,12 +340,17 @@ def _block_reason(block: str, unpunctuated: bool) -> tuple[str, bool]:
     letters = _letter_count(block)
     if letters < 0.5 * len("".join(block.split())) or not _THREE_LETTERS.search(block):
         return "stray", True
-    if not unpunctuated and words <= 25 and not _TERMINAL.search(block):
+    if not unpunctuated and words <= 25 and not _ends_sentence(block):
         return "heading", True
     return "", True
 
 
-def _sentence_reason(sentence: str, *, check_strong: bool = True) -> str:
+def _sentence_reason(
+    sentence: str,
+    *,
+    check_strong: bool = True,
+    lookup: _Lookup | None = None,
+) -> str:
     words = sentence.split()
     if len(words) < MIN_WORDS:
         return "fragment"
@@ -258,15 +359,12 @@ def _sentence_reason(sentence: str, *, check_strong: bool = True) -> str:
     letters = _letter_count(sentence)
     if letters < 0.5 * len("".join(words)):
         return "stray"
-    lowered = _lowered(sentence)
+    if lookup is None:
+        lookup = _Lookup(sentence)
     if (
-        (check_strong and _holds(lowered, _FURNITURE_TRIGGERS) and _FURNITURE.search(sentence))
-        or (check_strong and _holds(lowered, _CREDIT_TRIGGERS) and _CREDIT.search(sentence))
-        or (
-            _reads_as_furniture(sentence, len(words))
-            and _holds(lowered, _WEAK_TRIGGERS)
-            and _WEAK_FURNITURE.search(sentence)
-        )
+        (check_strong and lookup.holds(_FURNITURE_TRIGGERS) and _FURNITURE.search(sentence))
+        or (check_strong and lookup.holds(_CREDIT_TRIGGERS) and _CREDIT.search(sentence))
+        or (_reads_as_furniture(sentence, len(words)) and lookup.weak(sentence))
     ):
         return "furniture"
     return ""
@@ -277,13 +375,27 @@ def _letter_count(text: str) -> int:
     ascii_part = text.encode("ascii", "ignore")
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     if len(ascii_part) != len(text):
-        letters += sum(1 for char in _NON_ASCII.findall(text) if _LETTER.match(char))
+        # [^\W\d_] outside ASCII: alphanumeric but not a decimal digit.
+        letters += sum(
+            1 for char in _NON_ASCII.findall(text) if char.isalnum() and not char.isdecimal()
+        )
     return letters
 
 
 def _reads_as_furniture(text: str, words: int) -> bool:
     """A handful of words, or no end punctuation: not a sentence of prose."""
-    return words <= _PROSE_WORDS or not _TERMINAL.search(text)
+    return words <= _PROSE_WORDS or not _ends_sentence(text)
+
+
+_CLOSERS = "\"'”’)]"
+_ENDS = (".", "!", "?", "…")
+
+
+def _ends_sentence(text: str) -> bool:
+    r"""Whether ``text`` ends a sentence: an end mark, then closing quotes or brackets,
+    then white space to the end; what ``[.!?…]["'”’)\]]*\s*$`` finds (``str.rstrip``
+    strips what ``\s`` matches)."""
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _ENDS
 
 
 def _lowered(text: str) -> str | None:

@@ -539,9 +539,10 @@ def _segment(
     sentences: list[_Sentence] = []
     reports: list[ArticleReport] = []
     for article_index, article in enumerate(articles):
-        segments = split_sentences(article.text)
-        verdicts = classify(article.text, segments, split_blocks(article.text))
+        blocks = split_blocks(article.text)
+        segments = split_sentences(article.text, blocks=blocks)
         run_on = is_unpunctuated(article.text)
+        verdicts = classify(article.text, segments, blocks, unpunctuated=run_on)
         candidates = 0
         for position, (segment, verdict) in enumerate(zip(segments, verdicts, strict=True)):
             if not verdict.candidate:

@@ -94,6 +94,7 @@ def split_sentences(
     *,
     max_words: int = MAX_SENTENCE_WORDS,
     max_chars: int = MAX_SENTENCE_CHARS,
+    blocks: list[tuple[int, int]] | None = None,
 ) -> list[Segment]:
     """Split ``text`` into sentence units with exact character offsets.
 
@@ -101,6 +102,7 @@ def split_sentences(
         text: The article text, as received.
         max_words: Longest unit, in white-space separated words (>= 2).
         max_chars: Longest unit, in characters (>= 20).
+        blocks: ``split_blocks(text)``, when the caller has it already.
 
     Returns:
         Segments in reading order; ``text[s.start:s.end]`` is each unit, trimmed
@@ -115,7 +117,9 @@ def split_sentences(
         raise ValueError(f"max_chars must be >= 20, got {max_chars}")
     tokenizer = _punkt()
     segments: list[Segment] = []
-    for block_index, (block_start, block_end) in enumerate(split_blocks(text)):
+    if blocks is None:
+        blocks = split_blocks(text)
+    for block_index, (block_start, block_end) in enumerate(blocks):
         block = text[block_start:block_end]
         # Punkt only ever breaks after ".", "?" or "!" with more text behind it: a line
         # without one before its last character is one sentence (most news paragraphs).

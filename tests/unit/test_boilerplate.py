@@ -283,6 +283,54 @@ def test_an_expression_matches_only_text_holding_one_of_its_triggers(
     assert missed == []
 
 
+def test_the_weak_expression_is_tried_where_its_triggers_start() -> None:
+    # classify tries _WEAK_FURNITURE only where one of its triggers starts (every
+    # alternative opens with its trigger); searching every position must agree.
+    lead = "Sponsored-by share:"  # before the line: lookbehind and \\b must not see it
+    indexed = 0
+    for line in _random_lines(4000):
+        found = boilerplate._WEAK_FURNITURE.search(line) is not None
+        lookup = boilerplate._TriggerIndex(lead + line).within(len(lead), len(lead) + len(line))
+        indexed += found and isinstance(lookup, boilerplate._IndexLookup)
+        assert lookup.weak(line) == found, line
+    assert indexed > 100  # the positions, not the fallback, judged these
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "Talks ended.",
+        "Talks ended.\n",
+        "Talks ended. ",
+        "He said: \"No.\"",
+        "He said: \"No.\" ",
+        "(Talks ended.)",
+        "Talks ended. \")",
+        "Talks ended.\" \"",
+        "Talks ended\u2026\u00a0",
+        "Is it over?\u2019\u201d",
+        "Stop!]",
+        "No end here",
+        "\"",
+        ".",
+    ],
+)
+def test_ends_sentence_is_the_terminal_expression(text: str) -> None:
+    expected = re.search(r"[.!?…][\"'”’)\]]*\s*$", text) is not None
+    assert boilerplate._ends_sentence(text) == expected
+
+
+def test_ends_sentence_agrees_with_the_expression_on_random_endings() -> None:
+    rng = random.Random(7)
+    alphabet = [".", "!", "?", "…", '"', "'", "”", "’", ")", "]", " ", "\n", "\u00a0", "a", "1"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        expected = re.search(r"[.!?…][\"'”’)\]]*\s*$", text) is not None
+        assert boilerplate._ends_sentence(text) == expected, repr(text)
+
+
 def test_a_sentence_of_a_cleared_line_is_judged_as_if_alone() -> None:
     # classify skips the caption and furniture expressions for a sentence of a line they
     # did not match; judging each sentence with every expression must agree.
