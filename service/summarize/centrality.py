@@ -70,10 +70,15 @@ def lexrank_scores(
     # Row-stochastic transition; we iterate with its transpose.
     transition_t = sp.csr_matrix((sp.diags(1.0 / out_weight) @ matrix).T)
     scores = jump.copy()
+    jumped = damping * jump
+    followed = 1.0 - damping
+    any_dangling = bool(dangling.any())
     for _ in range(max_iter):
-        # A sentence with no edge jumps like everyone else, so no mass is lost.
-        walked: FloatArray = transition_t @ scores + scores[dangling].sum() * jump
-        updated = damping * jump + (1.0 - damping) * walked
+        walked: FloatArray = transition_t @ scores
+        if any_dangling:
+            # A sentence with no edge jumps like everyone else, so no mass is lost.
+            walked = walked + scores[dangling].sum() * jump
+        updated = jumped + followed * walked
         updated /= updated.sum()
         if np.abs(updated - scores).sum() < tol:
             return updated
