@@ -73,8 +73,7 @@ def tokenize(text: str) -> list[str]:
     Stopwords (scikit-learn's English list) and one-character tokens are
     dropped; possessives lose their "'s", so "Putin's" and "Putins" meet.
     """
-    stems = _TOKEN_STEMS
-    return [stem for token in _TOKEN.findall(text.lower()) if (stem := stems[token])]
+    return list(filter(None, map(_TOKEN_STEMS.__getitem__, _TOKEN.findall(text.lower()))))
 
 
 def tfidf_vectors(
