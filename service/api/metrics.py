@@ -56,6 +56,11 @@ ARTICLES = Histogram(
 CACHE = Counter(
     "summarizer_embedding_cache_total", "Sentence-embedding cache look-ups by result.", ["result"]
 )
+ARTICLE_CACHE = Counter(
+    "summarizer_article_cache_total",
+    "Article look-ups in the segmentation cache by result.",
+    ["result"],
+)
 MODEL_LOAD = Gauge(
     "summarizer_model_load_seconds",
     "Seconds the sentence encoder took to load.",
@@ -72,6 +77,9 @@ def observe_summary(summary: Summary) -> None:
     if summary.embedding_cache:
         CACHE.labels("hit").inc(summary.embedding_cache.get("hits", 0))
         CACHE.labels("miss").inc(summary.embedding_cache.get("misses", 0))
+    if summary.article_cache:
+        ARTICLE_CACHE.labels("hit").inc(summary.article_cache.get("hits", 0))
+        ARTICLE_CACHE.labels("miss").inc(summary.article_cache.get("misses", 0))
 
 
 def register_metrics(app: Flask) -> None:

@@ -190,6 +190,7 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
             "elapsed_ms": round(elapsed_ms, 3),
             "timings_ms": summary.timings_ms,
             "embedding_cache": summary.embedding_cache,
+            "article_cache": summary.article_cache,
         },
     }
     if summary.query is not None:

@@ -109,6 +109,7 @@ class Summary:
     timings_ms: dict[str, float] = field(default_factory=dict)
     embedding_cache: dict[str, int] | None = None
     query: QueryReport | None = None
+    article_cache: dict[str, int] | None = None
 
     @property
     def text(self) -> str:

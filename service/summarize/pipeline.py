@@ -10,7 +10,10 @@ claim.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -246,7 +249,7 @@ def summarize(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
-    sentences, reports = _segment(articles, params)
+    sentences, reports, article_cache = _segment(articles, params)
     total = sum(report.sentence_count for report in reports)
     if max_sentences_considered is not None and total > max_sentences_considered:
         raise TooManySentences(total, max_sentences_considered)
@@ -400,6 +403,7 @@ def summarize(
         similarity=options.similarity,
         timings_ms=timings,
         embedding_cache=cache,
+        article_cache=article_cache,
         query=report,
     )
 
@@ -534,33 +538,118 @@ def _check(articles: Sequence[Article], options: SummaryOptions) -> None:
 
 def _segment(
     articles: Sequence[Article], params: RankingParams
-) -> tuple[list[_Sentence], list[ArticleReport]]:
-    """Split every article; keep the candidate sentences and a report per article."""
+) -> tuple[list[_Sentence], list[ArticleReport], dict[str, int]]:
+    """Split every article; keep the candidate sentences, a report per article, and
+    the article cache's hits and misses."""
     sentences: list[_Sentence] = []
     reports: list[ArticleReport] = []
+    counts = {"hits": 0, "misses": 0}
     for article_index, article in enumerate(articles):
-        blocks = split_blocks(article.text)
-        segments = split_sentences(article.text, blocks=blocks)
-        run_on = is_unpunctuated(article.text)
-        verdicts = classify(article.text, segments, blocks, unpunctuated=run_on)
-        candidates = 0
-        for position, (segment, verdict) in enumerate(zip(segments, verdicts, strict=True)):
-            if not verdict.candidate:
-                continue
-            candidates += 1
-            quality = params.unpunctuated_quality if (run_on or segment.forced) else 1.0
-            sentences.append(
-                _Sentence(article_index, position, verdict.start, verdict.end, quality)
-            )
+        cut, hit = ARTICLE_CUTS.cut(article.text)
+        counts["hits" if hit else "misses"] += 1
+        for position, start, end, forced in cut.kept:
+            quality = params.unpunctuated_quality if (cut.run_on or forced) else 1.0
+            sentences.append(_Sentence(article_index, position, start, end, quality))
         reports.append(
             ArticleReport(
                 id=article.id,
-                sentence_count=len(segments),
-                candidate_count=candidates,
-                boilerplate_count=len(segments) - candidates,
+                sentence_count=cut.sentence_count,
+                candidate_count=len(cut.kept),
+                boilerplate_count=cut.sentence_count - len(cut.kept),
             )
         )
-    return sentences, reports
+    return sentences, reports, counts
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCut:
+    """What segmentation makes of one article's text.
+
+    Attributes:
+        kept: ``(position, start, end, forced)`` of each candidate sentence: its
+            index among all the article's sentences, its span (after any dateline)
+            and whether a length limit cut it.
+        sentence_count: Sentences of the article, boilerplate included.
+        run_on: Whether the article has lost its punctuation.
+    """
+
+    kept: tuple[tuple[int, int, int, bool], ...]
+    sentence_count: int
+    run_on: bool
+
+
+def cut_article(text: str) -> ArticleCut:
+    """Split ``text`` into sentences and keep the candidates (no boilerplate)."""
+    blocks = split_blocks(text)
+    segments = split_sentences(text, blocks=blocks)
+    run_on = is_unpunctuated(text)
+    verdicts = classify(text, segments, blocks, unpunctuated=run_on)
+    kept = tuple(
+        (position, verdict.start, verdict.end, segment.forced)
+        for position, (segment, verdict) in enumerate(zip(segments, verdicts, strict=True))
+        if verdict.candidate
+    )
+    return ArticleCut(kept, len(segments), run_on)
+
+
+class ArticleCache:
+    """The cuts of the articles seen last, by a digest of their text.
+
+    A news feed re-summarises a growing cluster: most articles of a request were in
+    the one before, and their segmentation (Punkt and the boilerplate rules, the
+    costliest lexical stage) is the same every time. Bounded by the candidate
+    sentences held (about 100 bytes each), least recently used out first; one per
+    process, as sync workers are. The key is a 128-bit BLAKE2b digest, so the cache
+    holds no article text.
+    """
+
+    def __init__(self, most_sentences: int = 200_000) -> None:
+        self.most_sentences = most_sentences
+        self._cuts: OrderedDict[bytes, ArticleCut] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def cut(self, text: str) -> tuple[ArticleCut, bool]:
+        """The cut of ``text`` and whether it came from the cache."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            found = self._cuts.get(key)
+            if found is not None:
+                self._cuts.move_to_end(key)
+                self.hits += 1
+                return found, True
+            self.misses += 1
+        cut = cut_article(text)
+        size = max(1, len(cut.kept))
+        if size > self.most_sentences:
+            return cut, False
+        with self._lock:
+            if key not in self._cuts:
+                self._cuts[key] = cut
+                self._held += size
+            while self._held > self.most_sentences:
+                _, old = self._cuts.popitem(last=False)
+                self._held -= max(1, len(old.kept))
+        return cut, False
+
+    @property
+    def held(self) -> int:
+        """Candidate sentences held (an article without any counts one)."""
+        return self._held
+
+    def __len__(self) -> int:
+        return len(self._cuts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cuts.clear()
+            self._held = 0
+
+
+ARTICLE_CUTS = ArticleCache()
+"""This process's article cache (see :class:`ArticleCache`)."""
 
 
 def _summary_sentence(

@@ -89,4 +89,5 @@ def test_metrics_count_requests_stages_and_cache(client: FlaskClient) -> None:
     assert 'route="unmatched",status="404"' in text
     assert 'summarizer_stage_duration_seconds_count{stage="segment"}' in text
     assert 'summarizer_embedding_cache_total{result="hit"}' in text
+    assert 'summarizer_article_cache_total{result="hit"}' in text
     assert "summarizer_sentences_per_request_bucket" in text

@@ -104,6 +104,12 @@ def test_optional_article_fields_are_accepted(client: FlaskClient) -> None:
     assert post(client, payload).status_code == 200
 
 
+def test_second_request_hits_the_article_cache(client: FlaskClient) -> None:
+    post(client, story_payload(similarity="lexical"))
+    meta = post(client, story_payload(similarity="lexical")).get_json()["meta"]
+    assert meta["article_cache"] == {"hits": meta["article_count"], "misses": 0}
+
+
 def test_second_request_hits_the_embedding_cache(client: FlaskClient) -> None:
     post(client, story_payload())
     meta = post(client, story_payload()).get_json()["meta"]
