@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import math
 import multiprocessing
@@ -389,7 +390,14 @@ def summary(values: Sequence[float]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- latency
 
 
-OPTIONS = (("hybrid (default)", None), ("lexical", "lexical"))
+OPTIONS = (
+    ("hybrid (default)", None),
+    ("lexical", "lexical"),
+    ("lexical, articles unseen", "lexical"),
+)
+UNSEEN = "lexical, articles unseen"
+"""Lexical requests whose articles each end with a line of their own ("Ref 12"), so the
+server's article cache has never seen them: segmentation runs, words are known."""
 
 
 def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[str, Any]:
@@ -403,6 +411,15 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
         "notes": [],
     }
     bodies = {label: body_of(case.articles, sim) for label, sim in OPTIONS}
+    unseen = itertools.count(1)
+
+    def body(label: str) -> bytes:
+        if label != UNSEEN:
+            return bodies[label]
+        number = next(unseen)
+        articles = [{**a, "text": f"{a['text']}\n\nRef {number}"} for a in case.articles]
+        return body_of(articles, "lexical")
+
     result["body_bytes"] = len(bodies["lexical"])
     with Server(2, log_path, timeout_s=int(args.request_cap) + 30) as server:
         result["server_ready_s"] = round(server.ready_s, 2)
@@ -411,7 +428,7 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
         def one(label: str) -> dict[str, Any] | None:
             try:
                 status, data, seconds = request(
-                    server.port, "POST", "/v1/summaries", bodies[label], timeout=args.request_cap
+                    server.port, "POST", "/v1/summaries", body(label), timeout=args.request_cap
                 )
             except TimeoutError:
                 result["errors"].append(f"{label}: no answer within {args.request_cap} s")
@@ -426,6 +443,7 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
                 "server_ms": meta.get("elapsed_ms"),
                 "timings_ms": meta.get("timings_ms"),
                 "cache": meta.get("embedding_cache"),
+                "article_cache": meta.get("article_cache"),
             }
             if status != 200:
                 result["errors"].append(f"{label}: HTTP {status}: {str(data)[:300]}")
@@ -441,11 +459,12 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
                 result["errors"].append(f"warm-up: {type(exc).__name__}: {exc}")
         # Cold: the first request of each option about this story (lexical first: it does
         # not touch the embedding cache, so the hybrid request after it is still cold).
-        for label, _ in reversed(OPTIONS):
+        for label, _ in reversed(OPTIONS[:2]):
             one(label)
         # Warm: repeats, within the case's time cap.
         for label, _ in OPTIONS:
-            if not records[label] or records[label][-1]["status"] != 200:
+            gate = records["lexical" if label == UNSEEN else label]
+            if not gate or gate[-1]["status"] != 200:
                 continue
             started = time.perf_counter()
             for _ in range(case.repeats):
@@ -462,18 +481,20 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
         if not recs:
             result["options"][label] = {"cold_ms": None, "warm": summary([]), "status": "failed"}
             continue
-        cold, repeats = recs[0], recs[1:]
-        if label.startswith("hybrid"):
-            # With 2 workers a repeat may land on the worker that has not seen these
-            # sentences yet: the response's cache counters tell, so it counts as cold.
-            warm = [r for r in repeats if r["cache"] and r["cache"].get("misses", 1) == 0]
-            second_cold = [r for r in repeats if r not in warm]
-        else:
+        cold, repeats = (None, recs) if label == UNSEEN else (recs[0], recs[1:])
+        # With 2 workers a repeat may land on the worker that has not seen these
+        # sentences (or articles) yet: the response's cache counters tell, so it counts
+        # as cold. Unseen articles miss by design.
+        counter = {"hybrid (default)": "cache", "lexical": "article_cache"}.get(label)
+        if counter is None:
             warm, second_cold = repeats, []
+        else:
+            warm = [r for r in repeats if r[counter] and r[counter].get("misses", 1) == 0]
+            second_cold = [r for r in repeats if r not in warm]
         result["options"][label] = {
-            "cold_ms": ms(cold["seconds"]),
-            "cold_server_timings_ms": cold["timings_ms"],
-            "cold_cache": cold["cache"],
+            "cold_ms": ms(cold["seconds"]) if cold else None,
+            "cold_server_timings_ms": cold["timings_ms"] if cold else None,
+            "cold_cache": cold["cache"] if cold else None,
             "cold_other_worker_ms": [ms(r["seconds"]) for r in second_cold],
             "warm": summary([r["seconds"] for r in warm]),
             "warm_server_timings_ms": _median_timings([r["timings_ms"] for r in warm]),
@@ -775,8 +796,11 @@ def markdown(results: dict[str, Any]) -> str:
         "Latency over HTTP on loopback, ms, WEB_CONCURRENCY=2, OMP_NUM_THREADS=1, a fresh server "
         "per case, warmed up by 4 lexical requests about another story (a DUC 2004 cluster). "
         "**cold** = the first request of that option about this story (empty embedding "
-        "cache, sentences and words never seen); **warm** = repeats whose response reports no embedding-cache miss "
-        "(for lexical: all repeats). RSS = the server's peak summed RSS over master + workers "
+        "cache, sentences and words never seen); **warm** = repeats whose response reports no "
+        "embedding-cache miss (hybrid) or article-cache miss (lexical); **lexical, articles "
+        "unseen** = lexical requests whose articles each end with a line of their own "
+        "(\"Ref 12\"), so segmentation runs every time (words known). RSS = the server's "
+        "peak summed RSS over master + workers "
         "(sampled every 0.2 s); sum of VmHWM in brackets (counts shared pages once per process).\n"
     )
     lines.append(
@@ -814,12 +838,13 @@ def markdown(results: dict[str, Any]) -> str:
         if row["errors"]
     ]
     if any(
-        row["options"].get("hybrid (default)", {}).get("cold_other_worker_ms")
+        opt.get("cold_other_worker_ms")
         for row in results["latency"]
+        for opt in row["options"].values()
     ):
         lines.append(
             "\nNumbers in brackets after a cold time: repeats that landed on the second worker "
-            "before it had seen the sentences (cold there too)."
+            "before it had seen the sentences (hybrid) or the articles (lexical): cold there too."
         )
 
     lines.append(
@@ -834,11 +859,14 @@ def markdown(results: dict[str, Any]) -> str:
     )
     peer_names = [name for name in ("sumy LexRank", "lexrank")]
     lines.append(
-        "| case | sentences | ours hybrid cold | ours lexical warm p50 | "
-        + " | ".join(f"{p} | {p} / hybrid cold | {p} / lexical warm" for p in peer_names)
+        "| case | sentences | ours hybrid cold | ours lexical warm p50 | ours lexical unseen p50 | "
+        + " | ".join(
+            f"{p} | {p} / hybrid cold | {p} / lexical warm | {p} / lexical unseen"
+            for p in peer_names
+        )
         + " |"
     )
-    lines.append("|---|--:|--:|--:|" + "--:|--:|--:|" * len(peer_names))
+    lines.append("|---|--:|--:|--:|--:|" + "--:|--:|--:|--:|" * len(peer_names))
     by_case = {row["case"]: row for row in results["latency"]}
     for case_name, peers in results["peers"].items():
         row = by_case.get(case_name)
@@ -846,28 +874,29 @@ def markdown(results: dict[str, Any]) -> str:
             continue
         hybrid = row["options"]["hybrid (default)"].get("cold_ms")
         lexical = row["options"]["lexical"].get("warm", {}).get("p50_ms")
+        fresh = row["options"].get(UNSEEN, {}).get("warm", {}).get("p50_ms")
+        ours_all = (hybrid, lexical, fresh)
         cells = []
         for name in peer_names:
             peer = peers.get(name, {})
             if peer.get("skipped"):
-                cells += [f"skipped ({peer['skipped']})", "", ""]
+                cells += [f"skipped ({peer['skipped']})", "", "", ""]
                 continue
             if peer.get("error"):
-                cells += [f"error: {peer['error'][:60]}", "", ""]
+                cells += [f"error: {peer['error'][:60]}", "", "", ""]
                 continue
             if peer.get("capped"):
                 cap = peer["cap_s"]
                 cells += [f"> {cap:.0f} s (cap)"] + [
-                    f"> {cap * 1000 / ours:.0f}" if ours else "–" for ours in (hybrid, lexical)
+                    f"> {cap * 1000 / ours:.0f}" if ours else "–" for ours in ours_all
                 ]
                 continue
             time_ms = peer.get("p50_ms")
             cells += [fmt(time_ms)] + [
-                f"{time_ms / ours:.1f}×" if (time_ms and ours) else "–"
-                for ours in (hybrid, lexical)
+                f"{time_ms / ours:.1f}×" if (time_ms and ours) else "–" for ours in ours_all
             ]
         lines.append(
-            f"| {case_name} | {row['sentences']} | {fmt(hybrid)} | {fmt(lexical)} | "
+            f"| {case_name} | {row['sentences']} | {fmt(hybrid)} | {fmt(lexical)} | {fmt(fresh)} | "
             + " | ".join(cells)
             + " |"
         )
