@@ -598,7 +598,8 @@ class ArticleCache:
     A news feed re-summarises a growing cluster: most articles of a request were in
     the one before, and their segmentation (Punkt and the boilerplate rules, the
     costliest lexical stage) is the same every time. Bounded by the candidate
-    sentences held (about 100 bytes each), least recently used out first; one per
+    sentences held (about 150 bytes each: some 30 MB at the default bound), least
+    recently used out first; one per
     process, as sync workers are. The key is a 128-bit BLAKE2b digest, so the cache
     holds no article text.
     """
