@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .segmentation import Segment, count_words
@@ -245,27 +246,24 @@ class _IndexLookup(_Lookup):
         self._start = start
         self._end = end
 
-    def holds(self, triggers: tuple[str, ...]) -> bool:
+    def _inside(self, triggers: tuple[str, ...]) -> Iterator[int]:
+        """Where each occurrence of ``triggers`` wholly inside the text starts, in it."""
         starts, ends = self._index.found[triggers]
-        at = bisect_left(starts, self._start)
-        while at < len(starts) and starts[at] < self._end:
-            if ends[at] <= self._end:
-                return True
+        first, last = self._start, self._end
+        at = bisect_left(starts, first)
+        while at < len(starts) and starts[at] < last:
+            if ends[at] <= last:
+                yield starts[at] - first
             at += 1
-        return False
+
+    def holds(self, triggers: tuple[str, ...]) -> bool:
+        return next(self._inside(triggers), None) is not None
 
     def weak(self, text: str) -> bool:
         # Every match of the weak expression starts where one of its triggers does
         # (each alternative opens with its trigger word): try those places only,
         # instead of every position of the text.
-        starts, ends = self._index.found[_WEAK_TRIGGERS]
-        first, last = self._start, self._end
-        at = bisect_left(starts, first)
-        while at < len(starts) and starts[at] < last:
-            if ends[at] <= last and _WEAK_FURNITURE.match(text, starts[at] - first):
-                return True
-            at += 1
-        return False
+        return any(_WEAK_FURNITURE.match(text, at) for at in self._inside(_WEAK_TRIGGERS))
 
 
 class _TriggerIndex:
@@ -282,8 +280,9 @@ class _TriggerIndex:
         self._text = text
         self.found: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
         self._usable = lowered is not None and len(lowered) == len(text)
-        if lowered is None or not self._usable:
+        if not self._usable:
             return
+        assert lowered is not None
         for group in (_CREDIT_TRIGGERS, _FURNITURE_TRIGGERS, _WEAK_TRIGGERS):
             spans = []
             for trigger in group:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .similarity import StemMemo, porter_stem
+from .similarity import StemMemo, number_items, porter_stem
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -125,12 +124,8 @@ def concept_matrix(
         units = np.arange(n)
     # Columns in first-seen order (deterministic). A sentence's repeats of a bigram
     # are kept here: the matrix built below sums them and is then set to 0/1.
-    lengths = [len(grams) for grams in sentence_bigrams]
-    flat = list(chain.from_iterable(sentence_bigrams))
-    vocabulary = {gram: index for index, gram in enumerate(dict.fromkeys(flat))}
+    rows_a, cols_a, vocabulary = number_items(sentence_bigrams)
     m = len(vocabulary)
-    rows_a = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    cols_a = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
     if position is not None and position_decay > 0:
         boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / position_decay)
     else:
@@ -401,12 +396,8 @@ def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[
 
 def _tokens(stemmed: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray, list[str]]:
     """Row and type number of every token of each text's stems, and the types."""
-    flat = list(chain.from_iterable(stemmed))
-    types = list(dict.fromkeys(flat))
-    number = {stem: index for index, stem in enumerate(types)}
-    rows = np.repeat(np.arange(len(stemmed), dtype=np.int64), [len(stems) for stems in stemmed])
-    cols = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-    return rows, cols, types
+    rows, cols, numbering = number_items(stemmed)
+    return rows, cols, list(numbering)
 
 
 def _pairs(rows: IntArray, ids: IntArray, n_types: int) -> tuple[IntArray, IntArray, IntArray]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 FloatArray = npt.NDArray[np.float64]
+Item = TypeVar("Item", bound=Hashable)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -117,16 +119,24 @@ def tfidf_vectors(
     return sp.csr_matrix(sp.vstack([vectors, _normalise_rows(extra)]))
 
 
+def number_items(
+    groups: Sequence[Sequence[Item]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], dict[Item, int]]:
+    """The group and the number of every item of ``groups``, items numbered in the
+    order first seen, and that numbering."""
+    flat = list(chain.from_iterable(groups))
+    numbering = {item: index for index, item in enumerate(dict.fromkeys(flat))}
+    rows = np.repeat(np.arange(len(groups), dtype=np.int64), [len(group) for group in groups])
+    ids = np.fromiter(map(numbering.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return rows, ids, numbering
+
+
 def _tfidf_rows(
     tokens: Sequence[Sequence[str]], documents: Sequence[int]
 ) -> tuple[sp.csr_matrix, dict[str, int], FloatArray]:
     n_rows = len(tokens)
-    # Terms numbered in order of first occurrence.
-    flat = list(chain.from_iterable(tokens))
-    vocabulary = {stem: index for index, stem in enumerate(dict.fromkeys(flat))}
+    rows, ids, vocabulary = number_items(tokens)
     n_terms = max(1, len(vocabulary))
-    rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(stems) for stems in tokens])
-    ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
     # One entry per (sentence, term), sorted: its count.
     keys, counts = np.unique(rows * n_terms + ids, return_counts=True)
     entry_rows, entry_cols = np.divmod(keys, n_terms)
