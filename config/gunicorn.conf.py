@@ -13,12 +13,11 @@ import multiprocessing
 import os
 import tempfile
 
-# Before torch is imported by the app: one intra-op thread per sync worker.
+# Before numpy and torch are imported by the app: one intra-op thread per sync worker.
+# (The encoder's libraries get their offline, no-pool defaults from create_app, which runs
+# in the master before the encoder loads: service.config.LIBRARY_DEFAULTS.)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # Workers write their metrics here and /metrics merges them; a fresh folder per
 # server start, as prometheus_client requires (before the app is imported).

@@ -17,7 +17,7 @@ from service.api.metrics import MODEL_LOAD, register_metrics
 from service.api.problems import register_error_handlers
 from service.api.routes import ApiState
 from service.api.schemas import Limits
-from service.config import Settings
+from service.config import Settings, set_library_defaults
 from service.summarize import Encoder, SentenceEncoder, warm_up_segmenter
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
         encoder: A loaded sentence encoder to share (tests do); when None and
             ``settings.load_model`` is true, the encoder is loaded here, once.
     """
+    set_library_defaults(os.environ)
     settings = settings or Settings.from_env(os.environ)
     app = Flask(__name__)
     configure_logging(settings)

