@@ -19,7 +19,7 @@ LOCK := requirements.lock
 help:
 	@echo "make run        create $(VENV), install, serve with gunicorn on \$$PORT (default 8080)"
 	@echo "make test       install with test extras and run the whole test suite"
-	@echo "make lint       ruff and mypy --strict on service/"
+	@echo "make lint       ruff, mypy --strict and the import contracts (lint-imports)"
 	@grep -hE '^[a-z-]+:.*## ' $(wildcard mk/*.mk) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "make %-12s %s\n", $$1, $$2}'
 
 $(PY):
@@ -47,8 +47,9 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check service tests
 	$(VENV)/bin/mypy --strict service/summarize
+	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
 
 include $(wildcard mk/*.mk)
