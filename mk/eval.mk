@@ -50,7 +50,8 @@ eval-smoke: ## quality gate: a few DUC 2004 clusters, fails below the ROUGE floo
 		--min-r1 $(EVAL_SMOKE_MIN_R1) --min-r2 $(EVAL_SMOKE_MIN_R2)
 
 # Choose ranking parameters by 5-fold cross-validation over the DUC 2004 clusters:
-#   make eval-crossval CV_GRID='coverage_unigram_weight=3,4,5;coverage_bigram_ratio=0,0.5'
+#   make eval-crossval CV_GRID='selection.unigram_weight=3,4,5;selection.bigram_ratio=0,0.5'
+# (each name a stage's field of RankingParams: segmentation, graph, shortlist, selection, query)
 # Prints in-sample and held-out R-1/R-2 per point and the held-out score of the CV choice
 # (criterion: best training R-1 among points with training R-2 >= the defaults').
 CV_GRID ?=

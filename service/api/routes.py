@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import NotFound, UnsupportedMediaType
 
-from service.summarize import MODEL_NAME, Encoder, summarize
+from service.summarize import MODEL_NAME, ArticleCache, Encoder, summarize
 
 from . import bp
 from .deadline import deadline
@@ -34,6 +34,8 @@ class ApiState:
     max_sentences_considered: int
     request_timeout: float | None = None
     max_json_depth: int = 32
+    article_cache: ArticleCache = field(default_factory=ArticleCache)
+    """This process's cuts of the articles seen last (sync workers: one per worker)."""
 
 
 def _state() -> ApiState:
@@ -92,6 +94,7 @@ def create_summary() -> Response:
             payload.options,
             encoder=state.encoder,
             max_sentences_considered=state.max_sentences_considered,
+            article_cache=state.article_cache,
         )
     elapsed = (time.perf_counter() - started) * 1000.0
     observe_summary(summary)

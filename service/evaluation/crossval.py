@@ -2,11 +2,12 @@
 
 Usage::
 
-    python -m service.evaluation.crossval DATA.jsonl --grid 'name=v1,v2;other=w1,w2'
+    python -m service.evaluation.crossval DATA.jsonl --grid 'stage.name=v1,v2;stage.other=w1'
         [--similarity lexical] [--words 100] [--folds 5] [--json OUT.json]
 
 Every point of the grid (the Cartesian product of the listed values; each ``name`` a
-field of :class:`service.summarize.RankingParams`, applied with ``dataclasses.replace``)
+field of a stage of :class:`service.summarize.RankingParams` by its dotted name, such as
+``selection.unigram_weight`` or ``graph.top_k``, applied with ``RankingParams.updated``)
 summarises every cluster once, scored by the harness's scorer (ROUGE recall x100, the
 summary cut to ``--words`` words). The defaults are always a point of the grid.
 
@@ -30,7 +31,7 @@ import itertools
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -38,7 +39,7 @@ from typing import Any
 from service.evaluation.data import Cluster, load_clusters
 from service.evaluation.harness import LocalSummarizer, System, evaluate
 from service.evaluation.rouge import RougeRecall
-from service.summarize import RankingParams
+from service.summarize import RankingParams, field_types
 
 Point = dict[str, Any]
 """Overrides of the default ranking parameters; ``{}`` is the defaults."""
@@ -47,14 +48,16 @@ Scores = Mapping[str, Mapping[str, float]]
 
 
 def _coerce(name: str, value: str) -> Any:
-    types = {f.name: f.type for f in fields(RankingParams)}
+    types = field_types()
     if name not in types:
-        raise ValueError(f"RankingParams has no field {name!r}")
-    kind = str(types[name])
+        raise ValueError(f"RankingParams has no field {name!r} (names are stage.field)")
+    kind = types[name]
     if kind == "int":
         return int(value)
     if kind == "float":
         return float(value)
+    if kind == "int | None":
+        return None if value == "None" else int(value)
     return value
 
 
@@ -191,7 +194,7 @@ def score_points(
     """Per-cluster recall of every point, in the order of ``points``."""
     results = []
     for point in points:
-        run = summarizer.with_params(replace(RankingParams(), **point))
+        run = summarizer.with_params(RankingParams().updated(point))
         (result,) = evaluate(
             [System(label(point), "ours", run)], clusters, scorer, progress=progress
         )
@@ -209,7 +212,7 @@ def score_points(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="benchmark JSONL (eval data format)")
-    parser.add_argument("--grid", default="", help="'name=v1,v2;other=w1' (RankingParams)")
+    parser.add_argument("--grid", default="", help="'stage.name=v1,v2;stage.other=w1'")
     parser.add_argument("--similarity", default="lexical", help="lexical, semantic or hybrid")
     parser.add_argument("--words", type=int, default=100, help="word budget of the scorer")
     parser.add_argument("--folds", type=int, default=5, help="number of folds")

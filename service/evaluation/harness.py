@@ -215,7 +215,7 @@ class LocalSummarizer:
         query_fields: Sequence[str] = (),
         params: RankingParams | None = None,
     ) -> None:
-        from service.summarize import SummaryOptions, load_encoder
+        from service.summarize import ArticleCache, SummaryOptions, load_encoder
 
         if query_fields and "query" not in {f.name for f in fields(SummaryOptions)}:
             raise ValueError("--query-field: this summariser has no SummaryOptions.query")
@@ -225,6 +225,8 @@ class LocalSummarizer:
         # The encoder as the service would build it from the same SUMMARIZER_* variables.
         options = {**Settings.from_env(os.environ).encoder_options(), "threads": threads}
         self._encoder = None if similarity == "lexical" else load_encoder(**options)
+        # Shared by the copies with_params makes: a grid re-summarises the same clusters.
+        self._article_cache = ArticleCache()
         self.last_timings_ms: dict[str, float] = {}
 
     def with_params(self, params: RankingParams | None) -> LocalSummarizer:
@@ -236,7 +238,7 @@ class LocalSummarizer:
 
     def __call__(self, cluster: Cluster) -> list[str]:
         """Sentences of our summary of ``cluster``, best first."""
-        from service.summarize import Article, SummaryOptions, summarize
+        from service.summarize import DEFAULT_PARAMS, Article, SummaryOptions, summarize
 
         extra: dict[str, Any] = {}
         query = query_text(cluster, self._query_fields)
@@ -251,10 +253,13 @@ class LocalSummarizer:
         )
         articles = [Article(id=doc.id, text=doc.text, title=doc.title) for doc in cluster.documents]
         self.last_timings_ms = {}
-        if self._params is None:
-            summary = summarize(articles, options, encoder=self._encoder)
-        else:
-            summary = summarize(articles, options, encoder=self._encoder, params=self._params)
+        summary = summarize(
+            articles,
+            options,
+            encoder=self._encoder,
+            params=self._params or DEFAULT_PARAMS,
+            article_cache=self._article_cache,
+        )
         self.last_timings_ms = dict(summary.timings_ms)
         return [sentence.text for sentence in summary.sentences]
 

@@ -6,6 +6,7 @@ dataclasses and returns a ``Summary``.
 
 from __future__ import annotations
 
+from .candidates import ArticleCache
 from .embeddings import MODEL_NAME, SentenceEncoder
 from .errors import (
     ConvergenceError,
@@ -25,8 +26,19 @@ from .models import (
     SummaryOptions,
     SummarySentence,
 )
-from .pipeline import DEFAULT_PARAMS, Encoder, RankingParams, summarize
+from .params import (
+    DEFAULT_PARAMS,
+    GraphParams,
+    QueryParams,
+    RankingParams,
+    SegmentationParams,
+    SelectionParams,
+    ShortlistParams,
+    field_types,
+)
+from .pipeline import summarize
 from .segmentation import split_sentences
+from .semantic import Encoder
 
 
 def warm_up_segmenter() -> None:
@@ -45,15 +57,21 @@ __all__ = [
     "ORDERS",
     "SIMILARITY_KINDS",
     "Article",
+    "ArticleCache",
     "ArticleReport",
     "Citation",
     "ConvergenceError",
     "Encoder",
     "EncoderUnavailable",
+    "GraphParams",
     "InsufficientContent",
+    "QueryParams",
     "QueryReport",
     "RankingParams",
+    "SegmentationParams",
+    "SelectionParams",
     "SentenceEncoder",
+    "ShortlistParams",
     "Summary",
     "SummaryOptions",
     "SummarySentence",
@@ -61,5 +79,6 @@ __all__ = [
     "TooManySentences",
     "load_encoder",
     "summarize",
+    "field_types",
     "warm_up_segmenter",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -71,35 +72,13 @@ def word_pairs(words: Sequence[str], stems: Sequence[str]) -> list[tuple[str, st
     ]
 
 
-def concept_matrix(
-    sentence_bigrams: Sequence[Sequence[tuple[str, str]]],
-    article_of: npt.NDArray[np.int64],
-    *,
-    min_articles: int,
-    position: npt.NDArray[np.float64] | None = None,
-    position_decay: float = 0.0,
-    weight_power: float = 1.0,
-    favoured: Collection[str] = (),
-    favoured_min_articles: int | None = None,
-    favoured_factor: float = 1.0,
-    sentence_weight: FloatArray | None = None,
-    damped: Collection[str] = (),
-    damped_factor: float = 1.0,
-) -> tuple[sp.csr_matrix, FloatArray]:
-    """Which concepts each sentence holds, and the weight of each concept.
+@dataclass(frozen=True, slots=True)
+class ConceptRules:
+    """Which bigrams are concepts, and what each weighs.
 
-    A concept's weight is the number of articles it occurs in (the number of
-    sentences when there is a single article), raised to ``weight_power``;
-    concepts under ``min_articles`` are dropped. With ``position_decay`` > 0,
-    each occurrence counts ``1 + 1 / (1 + position / position_decay)`` at its
-    earliest sentence of the article, instead of 1.
-
-    Args:
-        sentence_bigrams: Bigrams of each sentence, from :func:`bigrams`.
-        article_of: Article index of each sentence, shape (n_sentences,).
+    Attributes:
         min_articles: Fewest articles (or sentences) a concept needs (>= 1).
-        position: Sentence position in its article, shape (n_sentences,).
-        position_decay: Position at which the boost halves; 0 for none.
+        position_decay: Position at which the early-occurrence boost halves; 0 for none.
         weight_power: Exponent of the weights; above 1, the concepts most
             articles share count more than in proportion.
         favoured: Stems (e.g. of a query) that make a bigram holding one a
@@ -109,8 +88,38 @@ def concept_matrix(
         favoured_factor: Factor of a favoured concept's weight.
         damped: Stems that make a bigram holding one a damped concept.
         damped_factor: Factor of a damped concept's weight (0 drops it).
-        sentence_weight: Factor of each sentence's occurrences, shape
-            (n_sentences,), > 0 (e.g. its relevance to a query); ones if None.
+    """
+
+    min_articles: int
+    position_decay: float = 0.0
+    weight_power: float = 1.0
+    favoured: Collection[str] = ()
+    favoured_min_articles: int | None = None
+    favoured_factor: float = 1.0
+    damped: Collection[str] = ()
+    damped_factor: float = 1.0
+
+
+def concept_matrix(
+    sentence_bigrams: Sequence[Sequence[tuple[str, str]]],
+    article_of: npt.NDArray[np.int64],
+    rules: ConceptRules,
+    *,
+    position: npt.NDArray[np.float64] | None = None,
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """Which concepts each sentence holds, and the weight of each concept.
+
+    A concept's weight is the number of articles it occurs in (the number of
+    sentences when there is a single article), raised to ``rules.weight_power``;
+    concepts under ``rules.min_articles`` are dropped. With a ``position_decay``
+    > 0, each occurrence counts ``1 + 1 / (1 + position / position_decay)`` at its
+    earliest sentence of the article, instead of 1.
+
+    Args:
+        sentence_bigrams: Bigrams of each sentence, from :func:`bigrams`.
+        article_of: Article index of each sentence, shape (n_sentences,).
+        rules: What makes a concept and what it weighs.
+        position: Sentence position in its article, shape (n_sentences,).
 
     Returns:
         ``(concepts, weights)``: a 0/1 matrix of shape (n_sentences,
@@ -125,13 +134,12 @@ def concept_matrix(
     # Columns in first-seen order (deterministic). A sentence's repeats of a bigram
     # are kept here: the matrix built below sums them and is then set to 0/1.
     rows_a, cols_a, vocabulary = number_items(sentence_bigrams)
-    m = len(vocabulary)
-    if position is not None and position_decay > 0:
-        boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / position_decay)
+    grams = list(vocabulary)
+    m = len(grams)
+    if position is not None and rules.position_decay > 0:
+        boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / rules.position_decay)
     else:
         boost = np.ones(n)
-    if sentence_weight is not None:
-        boost = boost * np.asarray(sentence_weight, dtype=np.float64)
     # Per (unit, concept): the weight of the earliest occurrence, i.e. the largest boost.
     # Summed per concept over units in ascending order, as a sparse column sum would.
     pick_cols, pick_values = _max_per_unit(units[rows_a], cols_a, boost[rows_a], max(m, 1))
@@ -139,33 +147,13 @@ def concept_matrix(
     weights: FloatArray = np.bincount(pick_cols, weights=pick_values, minlength=max(m, 1)).astype(
         np.float64, copy=False
     )
-    if weight_power != 1.0:
-        weights = weights**weight_power
-    keep = frequency >= min_articles
-    if favoured:
-        wanted = set(favoured)
-        grams = list(vocabulary)
-        mask = np.fromiter(
-            (a in wanted or b in wanted for a, b in grams), dtype=np.bool_, count=len(grams)
-        )
-        if m == 0:
-            mask = np.zeros(1, dtype=bool)
-        floor = min_articles if favoured_min_articles is None else favoured_min_articles
-        keep |= mask & (frequency >= floor)
-        weights = np.where(mask, weights * favoured_factor, weights)
-    if damped and m:
-        # Only the kept concepts matter from here on: look at those alone.
-        low = set(damped)
-        grams = list(vocabulary)
-        candidates = np.flatnonzero(keep)
-        hit = np.zeros(max(m, 1), dtype=np.bool_)
-        hit[candidates] = np.fromiter(
-            (a in low or b in low for a, b in map(grams.__getitem__, candidates.tolist())),
-            dtype=np.bool_,
-            count=len(candidates),
-        )
-        weights = np.where(hit, weights * damped_factor, weights)
-        keep &= ~hit | (damped_factor > 0)
+    if rules.weight_power != 1.0:
+        weights = weights**rules.weight_power
+    keep = frequency >= rules.min_articles
+    if rules.favoured:
+        keep, weights = _favour(grams, frequency, keep, weights, rules)
+    if rules.damped and m:
+        keep, weights = _damp(grams, keep, weights, rules)
     # The kept columns, renumbered in order, before the matrix is built (cheaper
     # than slicing columns out of it).
     column = np.cumsum(keep) - 1
@@ -176,6 +164,47 @@ def concept_matrix(
     )
     matrix.data[:] = 1.0
     return matrix, weights[keep]
+
+
+def _favour(
+    grams: list[tuple[str, str]],
+    frequency: FloatArray,
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    rules: ConceptRules,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Keep the favoured concepts from their own floor, and raise their weight."""
+    wanted = set(rules.favoured)
+    mask = np.fromiter(
+        (a in wanted or b in wanted for a, b in grams), dtype=np.bool_, count=len(grams)
+    )
+    if not grams:
+        mask = np.zeros(1, dtype=bool)
+    floor = rules.favoured_min_articles
+    if floor is None:
+        floor = rules.min_articles
+    keep = keep | (mask & (frequency >= floor))
+    return keep, np.where(mask, weights * rules.favoured_factor, weights)
+
+
+def _damp(
+    grams: list[tuple[str, str]],
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    rules: ConceptRules,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Lower the weight of the damped concepts (drop them at factor 0)."""
+    # Only the kept concepts matter from here on: look at those alone.
+    low = set(rules.damped)
+    candidates = np.flatnonzero(keep)
+    hit = np.zeros(max(len(grams), 1), dtype=np.bool_)
+    hit[candidates] = np.fromiter(
+        (a in low or b in low for a, b in map(grams.__getitem__, candidates.tolist())),
+        dtype=np.bool_,
+        count=len(candidates),
+    )
+    weights = np.where(hit, weights * rules.damped_factor, weights)
+    return keep & (~hit | (rules.damped_factor > 0)), weights
 
 
 def _max_per_unit(
@@ -229,22 +258,153 @@ def conflicts(
     return sp.csr_matrix(strong + strong.T + shared, dtype=bool)
 
 
+@dataclass(frozen=True, slots=True)
+class ExpectedMatches:
+    """The expected-recall term of the coverage gain (see :func:`expected_token_matches`).
+
+    Attributes:
+        counts: Token counts of each sentence, shape (n_sentences, n_types).
+        expected: ``E[min(R_t, k)]`` for each type and ``k = 0..K``, shape
+            (n_types, K + 1).
+        weight: Weight of the term, relative to the mean concept gain of a
+            sentence (> 0).
+    """
+
+    counts: sp.csr_matrix
+    expected: FloatArray
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """What :func:`greedy_cover` chooses from.
+
+    Attributes:
+        concepts: 0/1 matrix, shape (n_sentences, n_concepts).
+        weights: Concept weights, shape (n_concepts,).
+        lengths: Words in each sentence (>= 1).
+        bonus: Extra gain of each sentence, shape (n_sentences,); zeros if None.
+        factor: Multiplier of each sentence's gain (> 0), shape (n_sentences,);
+            ones if None.
+        eligible: Sentences the coverage stage may choose, shape (n_sentences,);
+            the others come only with the fallback. All if None.
+        forbidden: Pairs that must not both be chosen, boolean of shape
+            (n_sentences, n_sentences) (see :func:`conflicts`).
+        fallback: Order of the sentences that add nothing, shape (n_sentences,).
+        matches: The expected-recall term, or None.
+    """
+
+    concepts: sp.csr_matrix
+    weights: FloatArray
+    lengths: Sequence[int]
+    bonus: FloatArray | None = None
+    factor: FloatArray | None = None
+    eligible: npt.NDArray[np.bool_] | None = None
+    forbidden: sp.csr_matrix | None = None
+    fallback: FloatArray | None = None
+    matches: ExpectedMatches | None = None
+
+    def __post_init__(self) -> None:
+        n = self.concepts.shape[0]
+        if len(self.lengths) != n or len(self.weights) != self.concepts.shape[1]:
+            raise ValueError("concepts, weights and lengths do not match")
+
+
+class _Greedy:
+    """The state of one greedy run: what is left to cover and what may still be chosen."""
+
+    def __init__(self, cover: Cover, max_words: int | None, length_power: float) -> None:
+        n = cover.concepts.shape[0]
+        self.length = np.maximum(np.asarray(cover.lengths, dtype=np.float64), 1.0)
+        self.extra = np.zeros(n) if cover.bonus is None else np.asarray(cover.bonus, np.float64)
+        self.scale = self.length**length_power
+        if cover.factor is not None:
+            self.scale = self.scale / np.maximum(np.asarray(cover.factor, np.float64), 1e-12)
+        self.x = sp.csr_matrix(cover.concepts, dtype=np.float64)
+        self.left = np.asarray(cover.weights, dtype=np.float64).copy()
+        self.available = np.ones(n, dtype=bool)
+        self.preferred = (
+            np.ones(n, dtype=bool) if cover.eligible is None else np.asarray(cover.eligible, bool)
+        )
+        if max_words is not None:
+            self.available &= self.length <= max_words
+        self.conflict = sp.csr_matrix(cover.forbidden) if cover.forbidden is not None else None
+        self.max_words = max_words
+        self.chosen: list[int] = []
+        self.values: list[float] = []
+        self.words = 0.0
+        self.matches: _MatchGain | None = None
+        if cover.matches is not None and cover.matches.weight > 0:
+            self.matches = _MatchGain(cover.matches, self.x, self.left, n)
+
+    def gain(self) -> FloatArray:
+        gain = self.x @ self.left + self.extra
+        if self.matches is not None:
+            gain = gain + self.matches.unit * self.matches.gain()
+        return gain
+
+    def take(self, index: int, value: float) -> None:
+        self.chosen.append(index)
+        self.values.append(value)
+        self.words += self.length[index]
+        _close(self.available, index, self.conflict)
+        if self.max_words is not None:
+            self.available &= self.length <= self.max_words - self.words
+
+    def cover(self, best: int) -> None:
+        self.left[self.x.indices[self.x.indptr[best] : self.x.indptr[best + 1]]] = 0.0
+        if self.matches is not None:
+            self.matches.add(best)
+
+
+class _MatchGain:
+    """The expected-matches gain of every sentence, updated as sentences are chosen.
+
+    What each (sentence, type) entry would add now; only the entries of the types a
+    choice adds to change, so only those are recomputed.
+    """
+
+    def __init__(self, term: ExpectedMatches, x: sp.csr_matrix, left: FloatArray, n: int) -> None:
+        tokens = sp.csr_matrix(term.counts, dtype=np.float64)
+        self.table: FloatArray = term.expected
+        self.top = self.table.shape[1] - 1
+        self.n = n
+        self.indptr = tokens.indptr
+        self.rows_of = np.repeat(np.arange(n), np.diff(tokens.indptr))
+        self.types_of = tokens.indices
+        self.amounts = tokens.data.astype(np.int64)
+        self.have = np.zeros(tokens.shape[1], dtype=np.int64)
+        self.contrib = (
+            self.table[self.types_of, np.minimum(self.amounts, self.top)]
+            - self.table[self.types_of, 0]
+        )
+        first = self.gain()
+        mean_concepts = float((x @ left).mean()) or 1.0
+        self.unit = term.weight * mean_concepts / (float(first.mean()) or 1.0)
+
+    def gain(self) -> FloatArray:
+        return np.bincount(self.rows_of, weights=self.contrib, minlength=self.n).astype(np.float64)
+
+    def add(self, best: int) -> None:
+        span = slice(self.indptr[best], self.indptr[best + 1])
+        types_of, have = self.types_of, self.have
+        have[types_of[span]] += self.amounts[span]
+        touched = np.zeros(len(have), dtype=bool)
+        touched[types_of[span]] = True
+        hit = np.flatnonzero(touched[types_of])
+        kinds = types_of[hit]
+        self.contrib[hit] = (
+            self.table[kinds, np.minimum(have[kinds] + self.amounts[hit], self.top)]
+            - self.table[kinds, np.minimum(have[kinds], self.top)]
+        )
+
+
 def greedy_cover(
-    concepts: sp.csr_matrix,
-    weights: FloatArray,
-    lengths: Sequence[int],
+    cover: Cover,
     *,
-    bonus: FloatArray | None = None,
     max_words: int | None,
     max_sentences: int | None,
     length_power: float = 1.0,
-    forbidden: sp.csr_matrix | None = None,
-    fallback: FloatArray | None = None,
-    eligible: npt.NDArray[np.bool_] | None = None,
-    factor: FloatArray | None = None,
-    counts: sp.csr_matrix | None = None,
-    expected: FloatArray | None = None,
-    count_scale: float = 0.0,
 ) -> tuple[list[int], FloatArray]:
     """Greedy budgeted maximum coverage, best sentence first.
 
@@ -253,28 +413,13 @@ def greedy_cover(
     added (ties go to the lower index). Under a word budget the result is
     compared with the best single sentence that fits, as Lin & Bilmes do for
     the guarantee. When no sentence adds anything, the remaining ones follow
-    by ``fallback`` score, so that a large budget still fills.
+    by ``cover.fallback`` score, so that a large budget still fills.
 
     Args:
-        concepts: 0/1 matrix, shape (n_sentences, n_concepts).
-        weights: Concept weights, shape (n_concepts,).
-        lengths: Words in each sentence (>= 1).
-        bonus: Extra gain of each sentence, shape (n_sentences,); zeros if None.
+        cover: The sentences, their concepts and terms.
         max_words: Word budget, or None.
         max_sentences: Most sentences, or None.
         length_power: ``r`` in gain / length**r.
-        forbidden: Conflicts, boolean of shape (n_sentences, n_sentences).
-        fallback: Order of the sentences that add nothing, shape (n_sentences,).
-        eligible: Sentences the coverage stage may choose, shape (n_sentences,);
-            the others come only with the fallback.
-        factor: Multiplier of each sentence's gain (> 0), shape (n_sentences,);
-            ones if None.
-        counts: Token counts of each sentence, shape (n_sentences, n_types),
-            for the expected-recall term (see :func:`expected_matches`).
-        expected: ``E[min(R_t, k)]`` for each type and ``k = 0..K``, shape
-            (n_types, K + 1), from :func:`expected_matches`.
-        count_scale: Weight of the expected-recall term, relative to the mean
-            concept gain of a sentence; 0 for none.
 
     Returns:
         ``(chosen, values)``: indices of the chosen sentences in the order
@@ -282,116 +427,54 @@ def greedy_cover(
         ``length**r`` when chosen (non-increasing), then for the sentences
         added by ``fallback`` a fraction of the last gain, in fallback order.
     """
-    n = concepts.shape[0]
-    if len(lengths) != n or len(weights) != concepts.shape[1]:
-        raise ValueError("concepts, weights and lengths do not match")
-    length = np.maximum(np.asarray(lengths, dtype=np.float64), 1.0)
-    extra = np.zeros(n) if bonus is None else np.asarray(bonus, dtype=np.float64)
-    scale = length**length_power
-    if factor is not None:
-        scale = scale / np.maximum(np.asarray(factor, dtype=np.float64), 1e-12)
-    x = sp.csr_matrix(concepts, dtype=np.float64)
-    left = np.asarray(weights, dtype=np.float64).copy()
-    available = np.ones(n, dtype=bool)
-    preferred = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
-    if max_words is not None:
-        available &= length <= max_words
-    conflict = sp.csr_matrix(forbidden) if forbidden is not None else None
-    chosen: list[int] = []
-    values: list[float] = []
-    words = 0.0
-    use_counts = counts is not None and expected is not None and count_scale > 0
-    if use_counts:
-        assert counts is not None and expected is not None
-        tokens = sp.csr_matrix(counts, dtype=np.float64)
-        table: FloatArray = expected
-        top = table.shape[1] - 1
-        rows_of = np.repeat(np.arange(n), np.diff(tokens.indptr))
-        types_of = tokens.indices
-        amounts = tokens.data.astype(np.int64)
-        have = np.zeros(tokens.shape[1], dtype=np.int64)
-        # What each (sentence, type) entry would add now; only the entries of the
-        # types a choice adds to change, so only those are recomputed.
-        contrib = table[types_of, np.minimum(amounts, top)] - table[types_of, 0]
-
-        def count_gain() -> FloatArray:
-            return np.bincount(rows_of, weights=contrib, minlength=n).astype(np.float64)
-
-        first = count_gain()
-        mean_concepts = float((x @ left).mean()) or 1.0
-        unit = count_scale * mean_concepts / (float(first.mean()) or 1.0)
-    while available.any():
-        if max_sentences is not None and len(chosen) >= max_sentences:
+    state = _Greedy(cover, max_words, length_power)
+    while state.available.any():
+        if max_sentences is not None and len(state.chosen) >= max_sentences:
             break
-        gain = x @ left + extra
-        if use_counts:
-            gain = gain + unit * count_gain()
-        value = np.where(available & preferred, gain / scale, -np.inf)
+        gain = state.gain()
+        value = np.where(state.available & state.preferred, gain / state.scale, -np.inf)
         best = int(np.argmax(value))
         if not np.isfinite(value[best]) or gain[best] <= 0.0:
             break
-        chosen.append(best)
-        values.append(float(value[best]))
-        words += length[best]
-        left[x.indices[x.indptr[best] : x.indptr[best + 1]]] = 0.0
-        if use_counts:
-            span = slice(tokens.indptr[best], tokens.indptr[best + 1])
-            have[types_of[span]] += amounts[span]
-            touched = np.zeros(len(have), dtype=bool)
-            touched[types_of[span]] = True
-            hit = np.flatnonzero(touched[types_of])
-            kinds = types_of[hit]
-            contrib[hit] = (
-                table[kinds, np.minimum(have[kinds] + amounts[hit], top)]
-                - table[kinds, np.minimum(have[kinds], top)]
-            )
-        _close(available, best, conflict)
-        if max_words is not None:
-            available &= length <= max_words - words
-    if max_words is not None and chosen:
-        single = (x @ np.asarray(weights, dtype=np.float64)) + extra
-        single[(length > max_words) | ~preferred] = -np.inf
-        top = int(np.argmax(single))
-        covered = _coverage(x, weights, chosen) + float(extra[chosen].sum())
-        if single[top] > covered:
-            chosen, words = [top], float(length[top])
-            values = [float(single[top] / scale[top])]
-            available = length <= max_words - words
-            available[top] = False
-            _close(available, top, conflict)
-    if fallback is not None:
-        rank = np.asarray(fallback, dtype=np.float64)
-        floor = 0.5 * min(values) if values else 1.0
-        top_rank = max(float(rank.max(initial=0.0)), 1e-12)
-        order = np.lexsort((np.arange(n), -rank))
-        for index in order.tolist():
-            if max_sentences is not None and len(chosen) >= max_sentences:
-                break
-            if not available[index]:
-                continue
-            if max_words is not None and length[index] > max_words - words:
-                continue
-            chosen.append(index)
-            values.append(floor * max(float(rank[index]), 0.0) / top_rank)
-            words += length[index]
-            _close(available, index, conflict)
-    return chosen, np.asarray(values, dtype=np.float64)
+        state.cover(best)
+        state.take(best, float(value[best]))
+    if max_words is not None and state.chosen:
+        _keep_best_single(state, cover.weights, max_words)
+    if cover.fallback is not None:
+        _fill(state, np.asarray(cover.fallback, dtype=np.float64), max_sentences)
+    return state.chosen, np.asarray(state.values, dtype=np.float64)
 
 
-def token_counts(texts: Sequence[str], n: int = 1) -> tuple[sp.csr_matrix, list[str]]:
-    """Counts of ROUGE's tokens (stemmed, stopwords kept) in each text, and the types.
+def _keep_best_single(state: _Greedy, weights: FloatArray, max_words: int) -> None:
+    """Replace the choice by the best single sentence that fits, if it covers more."""
+    single = (state.x @ np.asarray(weights, dtype=np.float64)) + state.extra
+    single[(state.length > max_words) | ~state.preferred] = -np.inf
+    top = int(np.argmax(single))
+    covered = _coverage(state.x, weights, state.chosen) + float(state.extra[state.chosen].sum())
+    if single[top] > covered:
+        state.chosen, state.words = [top], float(state.length[top])
+        state.values = [float(single[top] / state.scale[top])]
+        state.available = state.length <= max_words - state.words
+        state.available[top] = False
+        _close(state.available, top, state.conflict)
 
-    With ``n`` = 2, the types are adjacent token pairs (joined by a space) instead.
-    Types are numbered in the order first seen.
-    """
-    rows, ids, types = _tokens([rouge_words(text)[1] for text in texts])
-    if n == 2:
-        rows, ids, keys = _pairs(rows, ids, len(types))
-        width = max(len(types), 1)
-        types = [f"{types[key // width]} {types[key % width]}" for key in keys.tolist()]
-    elif n != 1:
-        raise ValueError(f"n must be 1 or 2, got {n}")
-    return _count_matrix(rows, ids, len(texts), len(types)), types
+
+def _fill(state: _Greedy, rank: FloatArray, max_sentences: int | None) -> None:
+    """Add the sentences left, best ``rank`` first, while they fit."""
+    floor = 0.5 * min(state.values) if state.values else 1.0
+    top_rank = max(float(rank.max(initial=0.0)), 1e-12)
+    order = np.lexsort((np.arange(len(rank)), -rank))
+    for index in order.tolist():
+        if max_sentences is not None and len(state.chosen) >= max_sentences:
+            break
+        if not state.available[index]:
+            continue
+        if state.max_words is not None and state.length[index] > state.max_words - state.words:
+            continue
+        state.chosen.append(index)
+        state.values.append(floor * max(float(rank[index]), 0.0) / top_rank)
+        state.words += state.length[index]
+        _close(state.available, index, state.conflict)
 
 
 def _tokens(stemmed: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray, list[str]]:
@@ -568,6 +651,9 @@ def min_articles_for(n_articles: int, share: float = 0.3) -> int:
 
 __all__ = [
     "FILLER_STEMS",
+    "ConceptRules",
+    "Cover",
+    "ExpectedMatches",
     "bigrams",
     "cleaner_twin",
     "concept_matrix",
@@ -580,6 +666,5 @@ __all__ = [
     "is_quote",
     "min_articles_for",
     "rouge_words",
-    "token_counts",
     "word_pairs",
 ]

@@ -11,10 +11,13 @@ Sentence Retrieval"), and the weights of the concepts that selection covers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+from .models import QueryReport
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -120,8 +123,47 @@ def concept_focus(concepts: sp.csr_matrix, focus: FloatArray) -> FloatArray:
     return np.asarray(weighted.max(axis=0).todense(), dtype=np.float64).ravel()
 
 
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """How a query bears on the candidate sentences.
+
+    Whether the query focuses the summary is decided here, once per estimate of
+    relevance (:meth:`of`), and carried to every stage that depends on it.
+
+    Attributes:
+        topic: The query without its instruction words (:func:`query_text`).
+        relevance: Each sentence's relevance to it, shape (n_sentences,), in [0, 1].
+        focused: Whether the best relevance reaches the threshold; if not, the
+            articles do not answer the query and the summary is the general one.
+    """
+
+    topic: str
+    relevance: FloatArray
+    focused: bool
+
+    @classmethod
+    def of(cls, topic: str, relevance: FloatArray, *, min_relevance: float) -> Focus:
+        """The focus of ``relevance``: focused when its best reaches ``min_relevance``."""
+        return cls(topic, relevance, float(relevance.max(initial=0.0)) >= min_relevance)
+
+    @property
+    def best(self) -> float:
+        """The best sentence relevance."""
+        return float(self.relevance.max(initial=0.0))
+
+    @property
+    def weights(self) -> FloatArray:
+        """Relevance scaled so that the most relevant sentence has 1, shape (n_sentences,)."""
+        return self.relevance / self.best
+
+    def report(self) -> QueryReport:
+        """What the response says of the query."""
+        return QueryReport(max_relevance=round(self.best, 6), focused=self.focused)
+
+
 __all__ = [
     "INSTRUCTION_WORDS",
+    "Focus",
     "concept_focus",
     "focused_prior",
     "lexical_relevance",

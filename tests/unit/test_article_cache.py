@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from service.summarize import Article, Summary, SummaryOptions, summarize
-from service.summarize.pipeline import ARTICLE_CUTS, ArticleCache, cut_article
+from service.summarize import Article, ArticleCache, Summary, SummaryOptions, summarize
+from service.summarize.candidates import cut_article
 from tests.builders import make_story
 
 
@@ -17,10 +17,10 @@ def _same(summary: Summary) -> Summary:
 
 def test_a_repeated_story_hits_and_gives_the_same_summary() -> None:
     story = make_story()
-    ARTICLE_CUTS.clear()
+    cache = ArticleCache()
     options = SummaryOptions(similarity="lexical", max_sentences=5)
-    first = summarize(story, options)
-    second = summarize(story, options)
+    first = summarize(story, options, article_cache=cache)
+    second = summarize(story, options, article_cache=cache)
 
     assert first.article_cache == {"hits": 0, "misses": len(story)}
     assert second.article_cache == {"hits": len(story), "misses": 0}
@@ -29,17 +29,37 @@ def test_a_repeated_story_hits_and_gives_the_same_summary() -> None:
 
 def test_a_changed_article_is_cut_again() -> None:
     story = make_story()
-    ARTICLE_CUTS.clear()
+    cache = ArticleCache()
     options = SummaryOptions(similarity="lexical", max_sentences=5)
-    summarize(story, options)
+    summarize(story, options, article_cache=cache)
     edited = [story[0], *story[1:-1], replace(story[-1], text=story[-1].text + " Updated.")]
 
-    again = summarize(edited, options)
+    again = summarize(edited, options, article_cache=cache)
 
     assert again.article_cache == {"hits": len(story) - 1, "misses": 1}
-    ARTICLE_CUTS.clear()
-    fresh = summarize(edited, options)
+    fresh = summarize(edited, options, article_cache=ArticleCache())
+    assert fresh.article_cache == {"hits": 0, "misses": len(story)}
     assert _same(again) == _same(fresh)
+
+
+def test_without_a_cache_every_request_cuts_afresh() -> None:
+    # No hidden process-wide cache: a summary depends on its request alone.
+    story = make_story()
+    options = SummaryOptions(similarity="lexical", max_sentences=5)
+    first = summarize(story, options)
+    second = summarize(story, options)
+
+    assert first.article_cache == second.article_cache == {"hits": 0, "misses": len(story)}
+    assert _same(second) == _same(first)
+
+
+def test_an_empty_cache_passed_in_is_the_one_used() -> None:
+    # An empty cache is falsy (it has a length): it must still be filled, not replaced.
+    story = make_story()
+    cache = ArticleCache()
+    summarize(story, SummaryOptions(similarity="lexical"), article_cache=cache)
+
+    assert len(cache) == len(story) and cache.misses == len(story)
 
 
 def test_a_cached_cut_is_the_cut_of_that_text() -> None:
@@ -87,10 +107,10 @@ def test_any_text_can_be_looked_up(text: str) -> None:
 
 def test_articles_with_the_same_text_share_a_cut_but_keep_their_ids() -> None:
     text = make_story()[0].text
-    ARTICLE_CUTS.clear()
     summary = summarize(
         [Article(id="a", text=text), Article(id="b", text=text)],
         SummaryOptions(similarity="lexical"),
+        article_cache=ArticleCache(),
     )
     assert summary.article_cache == {"hits": 1, "misses": 1}
     assert [report.id for report in summary.articles] == ["a", "b"]

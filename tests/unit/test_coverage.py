@@ -7,6 +7,9 @@ import pytest
 import scipy.sparse as sp
 
 from service.summarize.coverage import (
+    ConceptRules,
+    Cover,
+    ExpectedMatches,
     bigrams,
     cleaner_twin,
     concept_matrix,
@@ -17,7 +20,6 @@ from service.summarize.coverage import (
     is_dangling,
     is_quote,
     min_articles_for,
-    token_counts,
 )
 
 
@@ -35,7 +37,7 @@ def test_concept_weight_is_article_count_and_rare_concepts_drop() -> None:
     sentence_bigrams = [[("a", "b"), ("c", "d")], [("a", "b")], [("a", "b"), ("e", "f")]]
     article_of = np.array([0, 0, 1])
 
-    matrix, weights = concept_matrix(sentence_bigrams, article_of, min_articles=2)
+    matrix, weights = concept_matrix(sentence_bigrams, article_of, ConceptRules(min_articles=2))
 
     assert matrix.shape == (3, 1)
     assert weights.tolist() == [2.0]
@@ -48,7 +50,8 @@ def test_position_boost_counts_the_earliest_occurrence_per_article() -> None:
     position = np.array([0.0, 5.0, 5.0])
 
     _, weights = concept_matrix(
-        sentence_bigrams, article_of, min_articles=1, position=position, position_decay=5.0
+        sentence_bigrams, article_of, ConceptRules(min_articles=1, position_decay=5.0),
+        position=position,
     )
 
     # Article 0 meets it first at position 0 (boost 2), article 1 at 5 (boost 1.5).
@@ -57,7 +60,9 @@ def test_position_boost_counts_the_earliest_occurrence_per_article() -> None:
 
 def test_single_article_counts_sentences() -> None:
     matrix, weights = concept_matrix(
-        [[("a", "b")], [("a", "b")], [("c", "d")]], np.zeros(3, dtype=np.int64), min_articles=2
+        [[("a", "b")], [("a", "b")], [("c", "d")]],
+        np.zeros(3, dtype=np.int64),
+        ConceptRules(min_articles=2),
     )
 
     assert weights.tolist() == [2.0]
@@ -73,7 +78,9 @@ def cover_inputs() -> tuple[sp.csr_matrix, np.ndarray]:
 def test_greedy_takes_new_concepts_per_word_and_skips_covered_ones() -> None:
     matrix, weights = cover_inputs()
 
-    chosen, _ = greedy_cover(matrix, weights, [10, 10, 10], max_words=None, max_sentences=None)
+    cover = Cover(matrix, weights, [10, 10, 10])
+
+    chosen, _ = greedy_cover(cover, max_words=None, max_sentences=None)
 
     assert chosen == [0, 2]
 
@@ -81,7 +88,7 @@ def test_greedy_takes_new_concepts_per_word_and_skips_covered_ones() -> None:
 def test_greedy_respects_the_word_budget() -> None:
     matrix, weights = cover_inputs()
 
-    chosen, _ = greedy_cover(matrix, weights, [10, 4, 4], max_words=9, max_sentences=None)
+    chosen, _ = greedy_cover(Cover(matrix, weights, [10, 4, 4]), max_words=9, max_sentences=None)
 
     assert chosen == [1, 2]
     assert sum([10, 4, 4][i] for i in chosen) <= 9
@@ -92,7 +99,7 @@ def test_best_single_sentence_wins_when_greedy_is_worse() -> None:
     weights = np.array([1.0, 100.0])
 
     # Sentence 0 is the better ratio but leaves no room for the heavy sentence 1.
-    chosen, _ = greedy_cover(matrix, weights, [1, 10], max_words=10, max_sentences=None)
+    chosen, _ = greedy_cover(Cover(matrix, weights, [1, 10]), max_words=10, max_sentences=None)
 
     assert chosen == [1]
 
@@ -103,13 +110,11 @@ def test_conflicts_and_fallback_fill_the_sentence_budget() -> None:
     forbidden = conflicts(similarity, 0.5)
 
     chosen, _ = greedy_cover(
-        matrix,
-        weights,
-        [10, 10, 10],
+        Cover(
+            matrix, weights, [10, 10, 10], forbidden=forbidden, fallback=np.array([0.1, 0.5, 0.9])
+        ),
         max_words=None,
         max_sentences=3,
-        forbidden=forbidden,
-        fallback=np.array([0.1, 0.5, 0.9]),
     )
 
     # 2 repeats 0; 1 adds no concept but the fallback still takes it.
@@ -129,7 +134,7 @@ def test_sentence_budget_and_determinism() -> None:
     matrix = sp.csr_matrix(np.eye(4))
     weights = np.ones(4)
 
-    chosen, _ = greedy_cover(matrix, weights, [5, 5, 5, 5], max_words=None, max_sentences=2)
+    chosen, _ = greedy_cover(Cover(matrix, weights, [5, 5, 5, 5]), max_words=None, max_sentences=2)
 
     assert chosen == [0, 1]
 
@@ -138,12 +143,9 @@ def test_values_fall_in_the_order_chosen() -> None:
     matrix, weights = cover_inputs()
 
     chosen, values = greedy_cover(
-        matrix,
-        weights,
-        [10, 10, 10],
+        Cover(matrix, weights, [10, 10, 10], fallback=np.array([0.1, 0.5, 0.9])),
         max_words=None,
         max_sentences=None,
-        fallback=np.array([0.1, 0.5, 0.9]),
     )
 
     assert chosen == [0, 2, 1]
@@ -162,8 +164,10 @@ def test_weight_power_favours_widely_shared_concepts() -> None:
     sentence_bigrams = [[ab, cd], [ab], [ab, cd], [ab]]
     article_of = np.array([0, 1, 2, 3])
 
-    _, linear = concept_matrix(sentence_bigrams, article_of, min_articles=2)
-    _, squared = concept_matrix(sentence_bigrams, article_of, min_articles=2, weight_power=2.0)
+    _, linear = concept_matrix(sentence_bigrams, article_of, ConceptRules(min_articles=2))
+    _, squared = concept_matrix(
+        sentence_bigrams, article_of, ConceptRules(min_articles=2, weight_power=2.0)
+    )
 
     assert linear.tolist() == [4.0, 2.0]
     assert squared.tolist() == [16.0, 4.0]
@@ -198,9 +202,11 @@ def test_gain_factor_lowers_a_sentence_below_an_equal_one() -> None:
     matrix = sp.csr_matrix(np.array([[1, 0], [0, 1]], dtype=np.float64))
     weights = np.array([1.0, 1.0])
 
-    plain, _ = greedy_cover(matrix, weights, [5, 5], max_words=None, max_sentences=1)
+    plain, _ = greedy_cover(Cover(matrix, weights, [5, 5]), max_words=None, max_sentences=1)
     lowered, _ = greedy_cover(
-        matrix, weights, [5, 5], max_words=None, max_sentences=1, factor=np.array([0.7, 1.0])
+        Cover(matrix, weights, [5, 5], factor=np.array([0.7, 1.0])),
+        max_words=None,
+        max_sentences=1,
     )
 
     assert plain == [0]
@@ -219,10 +225,10 @@ def test_damped_concepts_weigh_less_or_drop() -> None:
     article_of = np.array([0, 1])
 
     _, weights = concept_matrix(
-        grams, article_of, min_articles=2, damped={"said"}, damped_factor=0.5
+        grams, article_of, ConceptRules(min_articles=2, damped={"said"}, damped_factor=0.5)
     )
     matrix, dropped = concept_matrix(
-        grams, article_of, min_articles=2, damped={"said"}, damped_factor=0.0
+        grams, article_of, ConceptRules(min_articles=2, damped={"said"}, damped_factor=0.0)
     )
 
     assert sorted(weights.tolist()) == [1.0, 2.0]
@@ -239,15 +245,17 @@ def test_expected_matches_are_poisson_clipped_counts() -> None:
     assert np.all(np.diff(table[1, 1:]) < np.diff(table[1, :-1]))  # each copy adds less
 
 
-def test_token_counts_count_stemmed_tokens_and_pairs() -> None:
-    counts, types = token_counts(["The floods, the floods.", "Rain fell"])
-    pairs, pair_types = token_counts(["The floods, the floods."], 2)
+def test_expected_token_matches_count_stemmed_tokens_then_pairs() -> None:
+    # Types in the order first seen: the, flood, rain, fell; then the pairs
+    # "the flood", "flood the", "rain fell" (none across the two texts).
+    counts, expected = expected_token_matches(["The floods, the floods.", "Rain fell"], 10.0)
+    both, _ = expected_token_matches(
+        ["The floods, the floods.", "Rain fell"], 10.0, bigram_ratio=0.5
+    )
 
-    assert counts[0, types.index("flood")] == 2.0
-    assert counts[0, types.index("the")] == 2.0
-    assert counts[1].sum() == 2.0
-    assert pairs[0, pair_types.index("the flood")] == 2.0
-    assert "flood the" in pair_types
+    assert counts.toarray().tolist() == [[2.0, 2.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]]
+    assert expected.shape[0] == 4
+    assert both.toarray()[:, 4:].tolist() == [[2.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
 
 
 def test_expected_recall_prefers_words_the_summary_lacks() -> None:
@@ -260,14 +268,9 @@ def test_expected_recall_prefers_words_the_summary_lacks() -> None:
     counts, expected = expected_token_matches(texts, 5.0, bigram_ratio=0.5)
 
     chosen, _ = greedy_cover(
-        concepts,
-        np.zeros(1),
-        [5, 6, 5],
+        Cover(concepts, np.zeros(1), [5, 6, 5], matches=ExpectedMatches(counts, expected, 1.0)),
         max_words=None,
         max_sentences=2,
-        counts=counts,
-        expected=expected,
-        count_scale=1.0,
     )
 
     assert counts.shape[0] == 3 and expected.shape[0] == counts.shape[1]

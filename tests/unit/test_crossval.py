@@ -14,17 +14,31 @@ from service.evaluation.crossval import (
 
 
 def test_grid_is_the_product_with_the_defaults_first() -> None:
-    points = parse_grid("coverage_bonus=0.1,0.2;min_words=8;selection=score")
+    points = parse_grid("selection.bonus=0.1,0.2;selection.min_words=8;selection.method=score")
     assert points == [
         {},
-        {"coverage_bonus": 0.1, "min_words": 8, "selection": "score"},
-        {"coverage_bonus": 0.2, "min_words": 8, "selection": "score"},
+        {"selection.bonus": 0.1, "selection.min_words": 8, "selection.method": "score"},
+        {"selection.bonus": 0.2, "selection.min_words": 8, "selection.method": "score"},
+    ]
+    assert parse_grid("graph.top_k=10;selection.favoured_min_articles=None") == [
+        {},
+        {"graph.top_k": 10, "selection.favoured_min_articles": None},
     ]
     assert parse_grid("") == [{}]
     with pytest.raises(ValueError, match="no field"):
         parse_grid("no_such_knob=1")
+    with pytest.raises(ValueError, match="no field"):
+        parse_grid("min_words=8")  # a leaf without its stage
     with pytest.raises(ValueError):
-        parse_grid("min_words=eight")
+        parse_grid("selection.min_words=eight")
+
+
+def test_a_point_becomes_nested_parameters() -> None:
+    from service.summarize import RankingParams
+
+    params = RankingParams().updated({"selection.bonus": 0.2, "graph.top_k": 10})
+    assert params.selection.bonus == 0.2 and params.graph.top_k == 10
+    assert params.selection.min_words == RankingParams().selection.min_words
 
 
 def test_folds_are_round_robin_over_sorted_ids() -> None:
@@ -54,5 +68,7 @@ def test_choice_needs_r2_at_least_the_defaults_and_is_scored_held_out() -> None:
     assert cv.chosen == [0, 2]  # fold 0 trains on c1, c3 (38 < 40); fold 1 on c0, c2
     assert cv.held_out["rouge1"] == pytest.approx((40 + 40 + 42 + 30) / 4)
     assert cv.defaults == {"rouge1": 40, "rouge2": 10}
-    report = format_report([{}, {"min_words": 1}, {"min_words": 2}], results, folds)
+    report = format_report(
+        [{}, {"selection.min_words": 1}, {"selection.min_words": 2}], results, folds
+    )
     assert "held-out (CV)       R-1  38.00" in report

@@ -17,13 +17,15 @@ from service.summarize import (
     InsufficientContent,
     RankingParams,
     SentenceEncoder,
+    ShortlistParams,
     Summary,
     SummaryOptions,
     TooManySentences,
     summarize,
 )
-from service.summarize.pipeline import _Ranking, _shortlist
+from service.summarize.ranking import Ranking
 from service.summarize.segmentation import split_sentences
+from service.summarize.shortlist import choose_shortlist
 from tests.builders import BOILERPLATE_LINES, QUOTE, make_story, run
 
 KINDS = ["lexical", "hybrid", "semantic"]
@@ -305,7 +307,7 @@ def test_encoder_shortlist_keeps_every_guarantee(
     max_words: int | None,
 ) -> None:
     by_id = {article.id: article for article in story}
-    params = RankingParams(shortlist_factor=factor, shortlist_min=least)
+    params = RankingParams(shortlist=ShortlistParams(factor=factor, min_size=least))
 
     summary = summarize(
         story,
@@ -356,7 +358,7 @@ def _firsts(summary: Summary) -> list[Citation]:
 
 def _ranking_of(
     scores: list[float], articles: list[int], edges: dict[tuple[int, int], float]
-) -> _Ranking:
+) -> Ranking:
     n = len(scores)
     rows: list[int] = []
     cols: list[int] = []
@@ -366,12 +368,13 @@ def _ranking_of(
         cols += [b, a]
         values += [value, value]
     graph = sp.csr_matrix((values, (rows, cols)), shape=(n, n))
-    return _Ranking(
+    return Ranking(
         graph,
         np.asarray(articles, dtype=np.int64),
         np.ones(n),
         np.asarray(scores, dtype=np.float64),
         [[] for _ in range(n)],
+        threshold=0.45,
     )
 
 
@@ -383,13 +386,15 @@ def test_shortlist_holds_the_best_and_their_closest_sentences_elsewhere() -> Non
     articles = [0, 0, 1, 1, 2, 2, 0, 1, 2]
     edges = {(0, 7): 0.5, (0, 3): 0.3, (0, 8): 0.4, (1, 5): 0.1, (0, 6): 0.9}
     ranking = _ranking_of(scores, articles, edges)
-    params = RankingParams(shortlist_core=1, shortlist_min_core=2, shortlist_partner_floor=0.15)
+    params = ShortlistParams(core=1, min_core=2, partner_floor=0.15)
 
-    chosen = _shortlist(ranking, 5, SummaryOptions(max_sentences=2), params).tolist()
+    two = SummaryOptions(max_sentences=2)
+
+    chosen = choose_shortlist(ranking, 5, two, params).tolist()
     assert chosen == [0, 1, 7, 8]  # 7 beats 3 in article 1; 5 under the floor; 6 at home
 
     # The size is a cap: the closest partner first.
-    assert _shortlist(ranking, 3, SummaryOptions(max_sentences=2), params).tolist() == [0, 1, 7]
-    # shortlist_core 0: the best by rank, as before.
-    plain = replace(params, shortlist_core=0)
-    assert _shortlist(ranking, 4, SummaryOptions(max_sentences=2), plain).tolist() == [0, 1, 2, 3]
+    assert choose_shortlist(ranking, 3, two, params).tolist() == [0, 1, 7]
+    # core 0: the best by rank, as before.
+    plain = replace(params, core=0)
+    assert choose_shortlist(ranking, 4, two, plain).tolist() == [0, 1, 2, 3]

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from service.summarize import Article, SummaryOptions, summarize
 from service.summarize.centrality import lexrank_scores
-from service.summarize.coverage import concept_matrix, content_stems
+from service.summarize.coverage import ConceptRules, concept_matrix, content_stems
 from service.summarize.focus import (
     concept_focus,
     focused_prior,
@@ -98,9 +98,11 @@ def test_concept_focus_is_the_best_focus_of_the_sentences_holding_it() -> None:
 def test_query_words_keep_rarer_concepts() -> None:
     grams = [[("grain", "export")], [("port", "strike")], [("port", "strike")]]
     articles = np.array([0, 1, 2])
-    _, plain = concept_matrix(grams, articles, min_articles=2)
+    _, plain = concept_matrix(grams, articles, ConceptRules(min_articles=2))
     _, favoured = concept_matrix(
-        grams, articles, min_articles=2, favoured=content_stems(GRAIN), favoured_min_articles=1
+        grams,
+        articles,
+        ConceptRules(min_articles=2, favoured=content_stems(GRAIN), favoured_min_articles=1),
     )
     assert len(plain) == 1 and len(favoured) == 2
 

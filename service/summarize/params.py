@@ -1,0 +1,351 @@
+"""Tuning of the summariser, one frozen record per stage; the defaults are the best measured.
+
+Each stage receives only its own record (as transformers' pipelines route their keyword
+arguments per step): segmentation, the similarity graph and its walk, the encoder's
+shortlist, selection, and the query focus. Every record checks its values when built
+and names the field it refuses (``selection.min_share must be in [0, 1], got 1.5``).
+A focused summary (one with a query the articles answer) is chosen with
+``params.selection.focused(params.query)``: the selection record with the query's
+settings in place of those that shape general summaries only.
+
+Nested fields are also addressed by dotted names (``"selection.min_words"``), as the
+cross-validation tool does: :meth:`RankingParams.updated` and :func:`field_types`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, Literal
+
+from .models import SIMILARITY_KINDS, SimilarityKind
+
+Selection = Literal["coverage", "score"]
+SELECTIONS: tuple[Selection, ...] = ("coverage", "score")
+
+
+def _require(stage: str, name: str, value: float, low: float, high: float | None = None, *,
+             open_low: bool = False, open_high: bool = False) -> None:
+    """Raise ValueError naming ``stage.name`` unless ``value`` lies in the range."""
+    too_low = value <= low if open_low else value < low
+    too_high = high is not None and (value >= high if open_high else value > high)
+    if too_low or too_high:
+        left = "(" if open_low else "["
+        right = ")" if open_high else "]"
+        span = f"{left}{low:g}, {high:g}{right}" if high is not None else None
+        wanted = f"in {span}" if span else f"{'>' if open_low else '>='} {low:g}"
+        raise ValueError(f"{stage}.{name} must be {wanted}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentationParams:
+    """Segmentation into candidate sentences.
+
+    Attributes:
+        unpunctuated_quality: Prior and score factor of sentences cut from a run-on
+            article (or cut by a length limit), so that a claim is quoted from a clean
+            source when one says it too; in (0, 1].
+    """
+
+    stage: ClassVar[str] = "segmentation"
+    unpunctuated_quality: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(self.stage, "unpunctuated_quality", self.unpunctuated_quality, 0.0, 1.0,
+                 open_low=True)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphParams:
+    """The similarity graph, its random walk and support.
+
+    Attributes:
+        lexical_weight: Share of the lexical cosine in hybrid similarity.
+        semantic_floor: Semantic cosine that counts as no similarity at all.
+        top_k: Neighbours kept per sentence in the graph.
+        min_similarity: Weakest edge kept.
+        damping: LexRank jump probability.
+        position_decay: Sentences this far into an article get half the lead's
+            prior weight (news puts the key facts first).
+        support_threshold_lexical: Similarity at which two sentences of different
+            articles say the same thing, with lexical similarity; the next two for
+            semantic and hybrid similarity.
+        support_weight: How much each extra supporting article raises a score.
+    """
+
+    stage: ClassVar[str] = "graph"
+    lexical_weight: float = 0.5
+    semantic_floor: float = 0.2
+    top_k: int = 30
+    min_similarity: float = 0.05
+    damping: float = 0.15
+    position_decay: float = 8.0
+    support_threshold_lexical: float = 0.45
+    support_threshold_semantic: float = 0.7
+    support_threshold_hybrid: float = 0.45
+    support_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(self.stage, "lexical_weight", self.lexical_weight, 0.0, 1.0)
+        _require(self.stage, "semantic_floor", self.semantic_floor, 0.0, 1.0, open_high=True)
+        _require(self.stage, "top_k", self.top_k, 1)
+        _require(self.stage, "min_similarity", self.min_similarity, 0.0, 1.0)
+        _require(self.stage, "damping", self.damping, 0.0, 1.0, open_low=True, open_high=True)
+        _require(self.stage, "position_decay", self.position_decay, 0.0, open_low=True)
+        for kind in SIMILARITY_KINDS:
+            name = f"support_threshold_{kind}"
+            _require(self.stage, name, getattr(self, name), 0.0, 1.0, open_low=True)
+        _require(self.stage, "support_weight", self.support_weight, 0.0)
+
+    def support_threshold(self, kind: SimilarityKind) -> float:
+        """Similarity at which two sentences say the same thing, for ``kind``."""
+        threshold: float = getattr(self, f"support_threshold_{kind}")
+        return threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistParams:
+    """Which sentences the encoder sees (semantic and hybrid similarity).
+
+    Attributes:
+        factor: At most this many sentences per sentence wanted, at least
+            ``min_size``; 0 encodes every sentence.
+        min_size: The fewest the shortlist holds (when there are as many).
+        core: Of those, this many per sentence wanted (at least ``min_core``) are
+            the best by lexical rank; the rest are the closest sentence in each
+            other article to each of those (lexical similarity at least
+            ``partner_floor``), closest first: the paraphrases the encoder is there
+            to find. 0: the best by lexical rank only.
+        min_core: The fewest sentences of the core.
+        partner_floor: Weakest lexical similarity of a partner.
+    """
+
+    stage: ClassVar[str] = "shortlist"
+    factor: int = 6
+    min_size: int = 30
+    core: int = 2
+    min_core: int = 10
+    partner_floor: float = 0.15
+
+    def __post_init__(self) -> None:
+        _require(self.stage, "factor", self.factor, 0)
+        _require(self.stage, "min_size", self.min_size, 1)
+        _require(self.stage, "core", self.core, 0)
+        _require(self.stage, "min_core", self.min_core, 1)
+        _require(self.stage, "partner_floor", self.partner_floor, 0.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParams:
+    """Focus on a query: relevance, its walk, and the settings of focused selection.
+
+    Attributes:
+        min_relevance: The best sentence relevance under which the query is not
+            answered: the summary is the general one.
+        damping: LexRank jump probability with a query (the jump distribution
+            carries the focus, so it is taken more often).
+        prior_floor: Jump weight of an irrelevant sentence, next to ``1`` for the
+            most relevant one (times the usual prior).
+        lexical_weight: Share of the lexical relevance in hybrid relevance (the
+            rest is semantic).
+        concept_weight: A concept's weight grows by this factor of its focus (the
+            best focus of the sentences holding it).
+        gain_floor: Coverage gain factor of a sentence of no focus; the most
+            focused sentence has 1.
+        concept_min_articles: Fewest articles a concept holding a query word
+            needs; 0 for the usual share.
+        concept_factor: Factor of the weight of a concept holding a query word.
+        min_share: ``selection.min_share`` of a focused summary (it covers what
+            the relevant few articles share); 0 keeps the general one.
+        weight_power: ``selection.weight_power`` of a focused summary; 0 keeps it.
+        min_words: ``selection.min_words`` of a focused summary.
+        length_power: ``selection.length_power`` of a focused summary.
+    """
+
+    stage: ClassVar[str] = "query"
+    min_relevance: float = 0.05
+    damping: float = 0.5
+    prior_floor: float = 0.1
+    lexical_weight: float = 0.75
+    concept_weight: float = 1.0
+    gain_floor: float = 0.7
+    concept_min_articles: int = 1
+    concept_factor: float = 2.0
+    min_share: float = 0.1
+    weight_power: float = 1.0
+    min_words: int = 10
+    length_power: float = 0.75
+
+    def __post_init__(self) -> None:
+        _require(self.stage, "min_relevance", self.min_relevance, 0.0, 1.0)
+        _require(self.stage, "damping", self.damping, 0.0, 1.0, open_low=True, open_high=True)
+        _require(self.stage, "prior_floor", self.prior_floor, 0.0)
+        _require(self.stage, "lexical_weight", self.lexical_weight, 0.0, 1.0)
+        _require(self.stage, "concept_weight", self.concept_weight, 0.0)
+        _require(self.stage, "gain_floor", self.gain_floor, 0.0, 1.0)
+        _require(self.stage, "concept_min_articles", self.concept_min_articles, 0)
+        _require(self.stage, "concept_factor", self.concept_factor, 0.0, open_low=True)
+        _require(self.stage, "min_share", self.min_share, 0.0, 1.0)
+        _require(self.stage, "weight_power", self.weight_power, 0.0)
+        _require(self.stage, "min_words", self.min_words, 0)
+        _require(self.stage, "length_power", self.length_power, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionParams:
+    """Choosing the summary's sentences within the budgets.
+
+    Attributes:
+        method: ``coverage``: the sentences that together cover the most concepts
+            (bigrams shared by articles), ranking as a bonus; ``score``: best
+            ranked first, skipping repeats.
+        length_power: ``r`` of the coverage gain per ``words**r``.
+        min_share: A concept must occur in this share of the articles (at least 2).
+        position_decay: Concepts met early in an article weigh more, by
+            ``1 / (1 + position / decay)``; 0 for no boost.
+        weight_power: Concept weight is its (position-boosted) article count
+            raised to this power.
+        quote_factor: Factor of the gain of a sentence with quoted speech: a
+            summary reports, so a quote needs more to be chosen.
+        bonus: Weight of a sentence's ranking score (scaled to the mean concept
+            weight of a sentence) added to its coverage gain.
+        dangling_factor: Factor of the gain of a sentence that opens with a word
+            pointing back (a pronoun or a connective: "He", "But"), which reads
+            badly without what came before it.
+        filler_factor: Factor of the weight of a concept holding a news filler
+            word (said, told, a weekday, "s" or "t" of a contraction):
+            attributions are shared by every article but carry no content.
+        unigram_weight: Weight, relative to the mean concept gain of a sentence,
+            of the word matches it is expected to add with a reference that uses
+            every token (stopwords too) at its rate in the sources; a word already
+            in the summary adds less each time (see
+            :func:`coverage.expected_token_matches`). 0 for none.
+        unigram_length: Tokens of that notional reference, when the request sets
+            no word budget (with one, the budget).
+        bigram_ratio: The expected matches of token pairs join the unigram ones,
+            each at this weight; 0 for unigrams only.
+        min_words: Sentences shorter than this are chosen only when nothing
+            longer fits.
+        focus_concept_weight: With a focus, a concept's weight grows by this
+            factor of its focus; 0 (general summaries) for none.
+        focus_gain_floor: With a focus, the gain factor of a sentence of no focus
+            (the most focused has 1); 1 (general summaries) for none.
+        favoured_min_articles: Fewest articles a concept holding a query word
+            needs; None for the usual share.
+        favoured_factor: Factor of the weight of a concept holding a query word.
+    """
+
+    stage: ClassVar[str] = "selection"
+    method: Selection = "coverage"
+    length_power: float = 0.85
+    min_share: float = 0.4
+    position_decay: float = 2.0
+    weight_power: float = 2.0
+    quote_factor: float = 0.7
+    bonus: float = 0.0
+    dangling_factor: float = 0.85
+    filler_factor: float = 0.5
+    unigram_weight: float = 4.0
+    unigram_length: float = 100.0
+    bigram_ratio: float = 0.5
+    min_words: int = 8
+    focus_concept_weight: float = 0.0
+    focus_gain_floor: float = 1.0
+    favoured_min_articles: int | None = None
+    favoured_factor: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.method not in SELECTIONS:
+            raise ValueError(
+                f"{self.stage}.method must be one of {SELECTIONS}, got {self.method!r}"
+            )
+        _require(self.stage, "length_power", self.length_power, 0.0)
+        _require(self.stage, "min_share", self.min_share, 0.0, 1.0)
+        _require(self.stage, "position_decay", self.position_decay, 0.0)
+        _require(self.stage, "weight_power", self.weight_power, 0.0, open_low=True)
+        for name in ("quote_factor", "dangling_factor"):
+            _require(self.stage, name, getattr(self, name), 0.0, open_low=True)
+        for name in ("bonus", "filler_factor", "unigram_weight", "bigram_ratio", "min_words",
+                     "focus_concept_weight"):
+            _require(self.stage, name, getattr(self, name), 0.0)
+        _require(self.stage, "unigram_length", self.unigram_length, 0.0, open_low=True)
+        _require(self.stage, "focus_gain_floor", self.focus_gain_floor, 0.0, 1.0)
+        if self.favoured_min_articles is not None:
+            _require(self.stage, "favoured_min_articles", self.favoured_min_articles, 1)
+        _require(self.stage, "favoured_factor", self.favoured_factor, 0.0, open_low=True)
+
+    def focused(self, query: QueryParams) -> SelectionParams:
+        """These settings for a focused summary: the query's in place of the general ones.
+
+        The terms that shape general summaries only (dangling openers, filler
+        concepts, expected word matches) are off, as they lowered a focused
+        summary's ROUGE-2 on DUC 2007; the focus terms are on.
+        """
+        return replace(
+            self,
+            length_power=query.length_power,
+            min_share=query.min_share or self.min_share,
+            weight_power=query.weight_power or self.weight_power,
+            dangling_factor=1.0,
+            filler_factor=1.0,
+            unigram_weight=0.0,
+            min_words=query.min_words,
+            focus_concept_weight=query.concept_weight,
+            focus_gain_floor=query.gain_floor,
+            favoured_min_articles=query.concept_min_articles or None,
+            favoured_factor=query.concept_factor,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RankingParams:
+    """Every stage's tuning (see the module docstring)."""
+
+    segmentation: SegmentationParams = field(default_factory=SegmentationParams)
+    graph: GraphParams = field(default_factory=GraphParams)
+    shortlist: ShortlistParams = field(default_factory=ShortlistParams)
+    selection: SelectionParams = field(default_factory=SelectionParams)
+    query: QueryParams = field(default_factory=QueryParams)
+
+    def updated(self, values: Mapping[str, object]) -> RankingParams:
+        """A copy with ``{"stage.field": value}`` set (validated as any record is).
+
+        Raises:
+            ValueError: On a name that is no ``stage.field``, or a value out of range.
+        """
+        stages: dict[str, dict[str, object]] = {}
+        for name, value in values.items():
+            stage, _, leaf = name.partition(".")
+            if name not in field_types():
+                raise ValueError(f"RankingParams has no field {name!r} (use stage.field)")
+            stages.setdefault(stage, {})[leaf] = value
+        changed = {stage: replace(getattr(self, stage), **leaves)
+                   for stage, leaves in stages.items()}
+        return replace(self, **changed)
+
+
+def field_types() -> dict[str, str]:
+    """Every tunable field by dotted name (``"graph.top_k"``), with its annotation."""
+    defaults = RankingParams()
+    return {
+        f"{stage.name}.{leaf.name}": str(leaf.type)
+        for stage in dataclasses.fields(RankingParams)
+        for leaf in dataclasses.fields(getattr(defaults, stage.name))
+    }
+
+
+DEFAULT_PARAMS = RankingParams()
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "SELECTIONS",
+    "GraphParams",
+    "QueryParams",
+    "RankingParams",
+    "SegmentationParams",
+    "Selection",
+    "SelectionParams",
+    "ShortlistParams",
+    "field_types",
+]

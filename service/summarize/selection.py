@@ -1,0 +1,208 @@
+"""The selection stage: which ranked sentences make the summary, within the budgets.
+
+``coverage`` (the default) chooses the sentences that together cover the most
+concepts the articles share (:mod:`.coverage`), with the expected word matches of a
+reference and the ranking as terms of the gain; ``score`` takes the best ranked
+first, skipping repeats (:mod:`.redundancy`). Either way no two chosen sentences say
+the same thing: they neither reach the support threshold nor share a citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .candidates import Candidates
+from .coverage import (
+    FILLER_STEMS,
+    ConceptRules,
+    Cover,
+    ExpectedMatches,
+    cleaner_twin,
+    concept_matrix,
+    conflicts,
+    content_stems,
+    expected_token_matches,
+    greedy_cover,
+    is_dangling,
+    is_quote,
+    min_articles_for,
+    rouge_words,
+    word_pairs,
+)
+from .focus import Focus, concept_focus
+from .models import SummaryOptions
+from .params import SelectionParams
+from .ranking import Ranking
+from .redundancy import select_diverse
+from .segmentation import count_words
+
+FloatArray = npt.NDArray[np.float64]
+
+LONGEST_REFERENCE = 250
+"""Tokens of the longest notional reference (the longest summaries scored, DUC 2005-2007)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The chosen sentences, in the order chosen, and each candidate's final score.
+
+    ``scores`` has shape (n_candidates,): with coverage, what each sentence added
+    to the summary when chosen (0 for the others), so that the rank order stays
+    best first; with ``score`` selection, the ranking's scores.
+    """
+
+    chosen: list[int]
+    scores: FloatArray
+
+
+def select_sentences(
+    candidates: Candidates,
+    ranking: Ranking,
+    lexical: Ranking | None,
+    focus: Focus | None,
+    options: SummaryOptions,
+    params: SelectionParams,
+) -> Choice:
+    """Choose the summary.
+
+    Args:
+        candidates: Every candidate sentence.
+        ranking: The final ranking of every candidate.
+        lexical: The lexical ranking of every candidate when ``ranking`` comes
+            from a shortlist (its repeats are blocked too), else None.
+        focus: The query's focus when it focuses the summary, else None; the
+            caller passes ``params.focused(...)`` with it.
+        options: The budgets.
+        params: Selection's parameters.
+    """
+    word_counts = [count_words(text) for text in candidates.texts]
+    if params.method == "score":
+        chosen = select_diverse(
+            ranking.scores,
+            ranking.graph,
+            word_counts,
+            max_sentences=options.max_sentences,
+            max_words=options.max_words,
+            max_overlap=ranking.threshold,
+            same_claim=ranking.same_claim,
+        )
+        return Choice(chosen, ranking.scores)
+    cover = _coverage_problem(candidates, word_counts, ranking, lexical, focus, options, params)
+    chosen, values = greedy_cover(
+        cover,
+        max_words=options.max_words,
+        max_sentences=options.max_sentences,
+        length_power=params.length_power,
+    )
+    scores = np.zeros(len(candidates))
+    scores[chosen] = values
+    return Choice(chosen, scores)
+
+
+def _coverage_problem(
+    candidates: Candidates,
+    word_counts: list[int],
+    ranking: Ranking,
+    lexical: Ranking | None,
+    focus: Focus | None,
+    options: SummaryOptions,
+    params: SelectionParams,
+) -> Cover:
+    """The concepts, terms and constraints coverage selection chooses under."""
+    # ROUGE's tokens, cut once for the concepts and for the expected-matches term.
+    tokens = [rouge_words(text) for text in candidates.texts]
+    concepts, weights = concept_matrix(
+        [word_pairs(words, stems) for words, stems in tokens],
+        candidates.article_of,
+        _concept_rules(candidates, focus, params),
+        position=candidates.positions,
+    )
+    if focus is not None and params.focus_concept_weight > 0:
+        weights = weights * (
+            1.0 + params.focus_concept_weight * concept_focus(concepts, focus.weights)
+        )
+    scores = ranking.scores
+    bonus = None
+    if params.bonus > 0 and scores.max() > 0:
+        per_sentence = float((concepts @ weights).mean()) or 1.0
+        bonus = params.bonus * per_sentence * scores / float(scores.mean())
+    # Sentences long enough, and no worse a cut than another quote of the same claim.
+    eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
+        candidates.quality, ranking.same_claim
+    )
+    return Cover(
+        concepts,
+        weights,
+        word_counts,
+        bonus=bonus,
+        factor=_gain_factor(candidates.texts, focus, params),
+        eligible=eligible,
+        forbidden=conflicts(
+            ranking.graph,
+            ranking.threshold,
+            ranking.same_claim,
+            also=None if lexical is None else (lexical.graph, lexical.threshold),
+        ),
+        fallback=scores,
+        matches=_expected_matches(candidates, tokens, options, params),
+    )
+
+
+def _concept_rules(
+    candidates: Candidates, focus: Focus | None, params: SelectionParams
+) -> ConceptRules:
+    n_articles = len(np.unique(candidates.article_of))
+    return ConceptRules(
+        min_articles=min_articles_for(n_articles, params.min_share),
+        position_decay=params.position_decay,
+        weight_power=params.weight_power,
+        favoured=content_stems(focus.topic) if focus is not None else (),
+        favoured_min_articles=params.favoured_min_articles,
+        favoured_factor=params.favoured_factor,
+        damped=FILLER_STEMS if params.filler_factor != 1.0 else (),
+        damped_factor=params.filler_factor,
+    )
+
+
+def _gain_factor(
+    texts: tuple[str, ...], focus: Focus | None, params: SelectionParams
+) -> FloatArray | None:
+    """Each sentence's gain factor: quotes and openers pointing back lower it, and with
+    a focus, so does low relevance. None when every factor is 1."""
+    factor = None
+    if params.quote_factor != 1.0:
+        quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
+        factor = np.where(quotes, params.quote_factor, 1.0)
+    if params.dangling_factor != 1.0:
+        hit = np.fromiter((is_dangling(text) for text in texts), dtype=bool, count=len(texts))
+        factor = (1.0 if factor is None else factor) * np.where(hit, params.dangling_factor, 1.0)
+    if focus is not None and params.focus_gain_floor < 1.0:
+        floor = params.focus_gain_floor
+        factor = (1.0 if factor is None else factor) * (floor + (1.0 - floor) * focus.weights)
+    return factor
+
+
+def _expected_matches(
+    candidates: Candidates,
+    tokens: list[tuple[list[str], list[str]]],
+    options: SummaryOptions,
+    params: SelectionParams,
+) -> ExpectedMatches | None:
+    if params.unigram_weight <= 0:
+        return None
+    counts, expected = expected_token_matches(
+        candidates.texts,
+        # The notional reference is capped: its table has a column per possible count
+        # (about 2 x length x the commonest word's rate) for every type, and a
+        # 10,000-word budget over a week of coverage would need gigabytes.
+        min(options.max_words or params.unigram_length, LONGEST_REFERENCE),
+        bigram_ratio=params.bigram_ratio,
+        stemmed=[stems for _, stems in tokens],
+    )
+    return ExpectedMatches(counts, expected, params.unigram_weight)
+
+
+__all__ = ["LONGEST_REFERENCE", "Choice", "select_sentences"]
