@@ -11,8 +11,8 @@ Two snapshots of the same data are the same file when behaviour is the same:
     .venv/bin/python bench/snapshot.py --shared ../shared --output /tmp/after.jsonl
     .venv/bin/python bench/snapshot.py --compare /tmp/before.jsonl /tmp/after.jsonl
 
-(``make snapshot SNAPSHOT=/tmp/after.jsonl``.) The data is evaluation-only and is read
-from ``--shared``, never copied here; the snapshot files belong outside the repository.
+(``make snapshot SNAPSHOT=/tmp/after.jsonl`` runs one snapshot.) The data is evaluation-only and
+is read from ``--shared``, never copied here; the snapshot files belong outside the repository.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SAMPLE_QUERY = "Will Russia join a coalition with France and the United States against Islamic State?"
+SAMPLE_QUERY = (
+    "Will Russia join a coalition with France and the United States against Islamic State?"
+)
 
 
 def _stories(shared: Path) -> Iterator[tuple[str, list[tuple[str, str]], str | None]]:

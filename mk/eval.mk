@@ -61,3 +61,14 @@ CV_SIMILARITY ?= lexical
 eval-crossval: ## DUC 2004, 100 words: 5-fold CV of a RankingParams grid (CV_GRID=...)
 	$(PY) -m service.evaluation.crossval $(EVAL_DATA)/duc2004_task2.jsonl --words 100 \
 		--grid '$(CV_GRID)' --similarity $(CV_SIMILARITY) --no-progress
+
+# Every output of the summariser on the sample story and the DUC clusters, for proving
+# that a change alters no summary, score or citation (bench/snapshot.py; --compare diffs):
+#   make snapshot SNAPSHOT=/tmp/before.jsonl ... make snapshot SNAPSHOT=/tmp/after.jsonl
+#   .venv/bin/python bench/snapshot.py --compare /tmp/before.jsonl /tmp/after.jsonl
+SNAPSHOT ?= bench/results/snapshot.jsonl
+
+.PHONY: snapshot
+snapshot: ## every summary field on the sample story and DUC clusters -> SNAPSHOT
+	@mkdir -p $(dir $(SNAPSHOT))
+	$(PY) bench/snapshot.py --shared $(dir $(EVAL_DATA:/=)) --output $(SNAPSHOT)

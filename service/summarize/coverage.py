@@ -136,10 +136,7 @@ def concept_matrix(
     rows_a, cols_a, vocabulary = number_items(sentence_bigrams)
     grams = list(vocabulary)
     m = len(grams)
-    if position is not None and rules.position_decay > 0:
-        boost = 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / rules.position_decay)
-    else:
-        boost = np.ones(n)
+    boost = _position_boost(position, rules.position_decay, n)
     # Per (unit, concept): the weight of the earliest occurrence, i.e. the largest boost.
     # Summed per concept over units in ascending order, as a sparse column sum would.
     pick_cols, pick_values = _max_per_unit(units[rows_a], cols_a, boost[rows_a], max(m, 1))
@@ -154,16 +151,32 @@ def concept_matrix(
         keep, weights = _favour(grams, frequency, keep, weights, rules)
     if rules.damped and m:
         keep, weights = _damp(grams, keep, weights, rules)
-    # The kept columns, renumbered in order, before the matrix is built (cheaper
-    # than slicing columns out of it).
+    return _kept_matrix(rows_a, cols_a, keep, n), weights[keep]
+
+
+def _position_boost(position: FloatArray | None, decay: float, n: int) -> FloatArray:
+    """Each sentence's occurrence weight: ``1 + 1 / (1 + position / decay)``, or ones."""
+    if position is not None and decay > 0:
+        return 1.0 + 1.0 / (1.0 + np.asarray(position, dtype=np.float64) / decay)
+    return np.ones(n)
+
+
+def _kept_matrix(
+    rows: IntArray, cols: IntArray, keep: npt.NDArray[np.bool_], n: int
+) -> sp.csr_matrix:
+    """The 0/1 sentence-by-concept matrix of the kept concepts.
+
+    The kept columns are renumbered in order before the matrix is built (cheaper than
+    slicing columns out of it).
+    """
     column = np.cumsum(keep) - 1
-    kept = keep[cols_a]
+    kept = keep[cols]
     matrix = sp.csr_matrix(
-        (np.ones(int(kept.sum())), (rows_a[kept], column[cols_a[kept]])),
+        (np.ones(int(kept.sum())), (rows[kept], column[cols[kept]])),
         shape=(n, int(keep.sum())),
     )
     matrix.data[:] = 1.0
-    return matrix, weights[keep]
+    return matrix
 
 
 def _favour(

@@ -39,7 +39,14 @@ from .models import (
     SummarySentence,
 )
 from .params import DEFAULT_PARAMS, RankingParams
-from .ranking import Ranking, lead_prior, lexical_vectors, plan_walk, rank_lexically
+from .ranking import (
+    Ranking,
+    lead_prior,
+    lexical_relevance_to,
+    lexical_vectors,
+    plan_walk,
+    rank_lexically,
+)
 from .selection import Choice, select_sentences
 from .semantic import Encoded, Encoder, encode_shortlist, refocus, rerank
 from .shortlist import choose_shortlist, shortlist_size
@@ -140,10 +147,9 @@ def _focus(
         shortlist_size(options, params.shortlist, n) < n
     )
     if options.query is None:
-        return None, lexical_vectors(candidates, None)[0] if needs_lexical else None
+        return None, lexical_vectors(candidates) if needs_lexical else None
     topic = query_text(options.query)
-    vectors, relevance = lexical_vectors(candidates, topic)
-    assert relevance is not None  # a topic was given
+    vectors, relevance = lexical_relevance_to(candidates, topic)
     clock.lap("query")
     return Focus.of(topic, relevance, min_relevance=params.query.min_relevance), vectors
 

@@ -81,17 +81,19 @@ def plan_walk(
     return Walk(focused_prior(prior, relevance, floor=query.prior_floor), query.damping)
 
 
-def lexical_vectors(
-    candidates: Candidates, topic: str | None
-) -> tuple[sp.csr_matrix, FloatArray | None]:
-    """TF-IDF rows of the candidates (each article a document) and, with ``topic``,
-    each sentence's lexical relevance to it (the topic as one more row, with the
-    sentences' vocabulary and IDF)."""
+def lexical_vectors(candidates: Candidates) -> sp.csr_matrix:
+    """TF-IDF rows of the candidates (each article a document), shape (n, n_terms)."""
     tokens = [tokenize(text) for text in candidates.texts]
-    article_of = candidates.article_of.tolist()
-    if topic is None:
-        return tfidf_vectors(tokens, article_of), None
-    stacked = tfidf_vectors(tokens, article_of, queries=[tokenize(topic)])
+    return tfidf_vectors(tokens, candidates.article_of.tolist())
+
+
+def lexical_relevance_to(
+    candidates: Candidates, topic: str
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """The candidates' TF-IDF rows and each sentence's lexical relevance to ``topic``
+    (the topic as one more row, with the sentences' vocabulary and IDF)."""
+    tokens = [tokenize(text) for text in candidates.texts]
+    stacked = tfidf_vectors(tokens, candidates.article_of.tolist(), queries=[tokenize(topic)])
     return sp.csr_matrix(stacked[: len(candidates)]), lexical_relevance(stacked)
 
 
@@ -199,6 +201,7 @@ __all__ = [
     "Ranking",
     "Walk",
     "lead_prior",
+    "lexical_relevance_to",
     "lexical_vectors",
     "lift",
     "plan_walk",
