@@ -46,29 +46,61 @@ def lexrank_scores(
         ValueError: If an argument is out of range or a shape does not match.
         ConvergenceError: If ``max_iter`` iterations do not reach ``tol``.
     """
+    _check_walk(damping, tol, max_iter)
+    matrix = _graph(similarity)
+    n = matrix.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    jump = _distribution(prior, n)
+    transition_t, dangling = _transition(matrix)
+    return _power_iteration(transition_t, dangling, jump, damping, tol, max_iter)
+
+
+def _check_walk(damping: float, tol: float, max_iter: int) -> None:
+    """Raise ``ValueError`` naming the walk parameter that is out of range."""
     if not 0.0 < damping <= 1.0:
         raise ValueError(f"damping must be in (0, 1], got {damping}")
     if tol <= 0.0:
         raise ValueError(f"tol must be > 0, got {tol}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+
+
+def _graph(similarity: sp.csr_matrix | FloatArray) -> sp.csr_matrix:
+    """A copy of ``similarity``, checked square and non-negative, without its diagonal."""
     # A copy: the diagonal is cleared below, and the caller's matrix must not change.
     matrix = sp.csr_matrix(similarity, dtype=np.float64, copy=True)
     n = matrix.shape[0]
     if matrix.shape != (n, n):
         raise ValueError(f"similarity must be square, got shape {matrix.shape}")
     if n == 0:
-        return np.zeros(0)
+        return matrix
     if matrix.nnz and matrix.data.min() < 0:
         raise ValueError("similarity must be non-negative")
     matrix.setdiag(0.0)
     matrix.eliminate_zeros()
-    jump = _distribution(prior, n)
+    return matrix
+
+
+def _transition(matrix: sp.csr_matrix) -> tuple[sp.csr_matrix, npt.NDArray[np.bool_]]:
+    """The transpose of the row-stochastic transition, and which sentences have no edge."""
     out_weight = np.asarray(matrix.sum(axis=1)).ravel()
     dangling = out_weight == 0.0
     out_weight[dangling] = 1.0
     # Row-stochastic transition; we iterate with its transpose.
     transition_t = sp.csr_matrix((sp.diags(1.0 / out_weight) @ matrix).T)
+    return transition_t, dangling
+
+
+def _power_iteration(
+    transition_t: sp.csr_matrix,
+    dangling: npt.NDArray[np.bool_],
+    jump: FloatArray,
+    damping: float,
+    tol: float,
+    max_iter: int,
+) -> FloatArray:
+    """The damped walk's stationary distribution, from ``jump`` until steps differ by < tol."""
     scores = jump.copy()
     jumped = damping * jump
     followed = 1.0 - damping
