@@ -45,6 +45,30 @@ def select_diverse(
             lengths differ.
     """
     n = len(scores)
+    _check_selection(n, similarity, word_counts, max_sentences, max_words, max_overlap, same_claim)
+    matrix = sp.csr_matrix(similarity)
+    order = np.lexsort((np.arange(n), -np.asarray(scores, dtype=np.float64)))
+    return _greedy(
+        order.tolist(),
+        matrix,
+        word_counts,
+        max_sentences=max_sentences,
+        max_words=max_words,
+        max_overlap=max_overlap,
+        same_claim=same_claim,
+    )
+
+
+def _check_selection(
+    n: int,
+    similarity: sp.csr_matrix,
+    word_counts: Sequence[int],
+    max_sentences: int | None,
+    max_words: int | None,
+    max_overlap: float,
+    same_claim: Sequence[Sequence[int]],
+) -> None:
+    """Raise ``ValueError`` naming the budget or input that is out of range or mismatched."""
     if max_sentences is not None and max_sentences < 1:
         raise ValueError(f"max_sentences must be >= 1, got {max_sentences}")
     if max_words is not None and max_words < 1:
@@ -55,8 +79,20 @@ def select_diverse(
         raise ValueError("scores, similarity and word_counts must describe the same sentences")
     if same_claim and len(same_claim) != n:
         raise ValueError("same_claim must have one entry per sentence")
-    matrix = sp.csr_matrix(similarity)
-    order = np.lexsort((np.arange(n), -np.asarray(scores, dtype=np.float64)))
+
+
+def _greedy(
+    order: list[int],
+    matrix: sp.csr_matrix,
+    word_counts: Sequence[int],
+    *,
+    max_sentences: int | None,
+    max_words: int | None,
+    max_overlap: float,
+    same_claim: Sequence[Sequence[int]],
+) -> list[int]:
+    """Take the sentences in ``order`` that fit and repeat no chosen one (``select_diverse``)."""
+    n = len(order)
     chosen: list[int] = []
     blocked = np.zeros(n, dtype=bool)
     # A chosen sentence and the sentences it cites: a candidate that cites any
@@ -64,7 +100,7 @@ def select_diverse(
     cited = np.zeros(n, dtype=bool)
     words_left = max_words
     shortest = min(word_counts) if n else 0
-    for index in order.tolist():
+    for index in order:
         if max_sentences is not None and len(chosen) >= max_sentences:
             break
         if words_left is not None and words_left < shortest:
