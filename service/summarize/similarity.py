@@ -199,6 +199,33 @@ def similarity_graph(
         ValueError: If neither representation is given, their row counts
             differ, or a parameter is out of range.
     """
+    n = _graph_rows(lexical, semantic, lexical_weight, semantic_floor, top_k, block_size)
+    if semantic is None:
+        assert lexical is not None
+        row_index, col_index, kept = _lexical_edges(
+            sp.csr_matrix(lexical), top_k, min_similarity, keep_above, block_size
+        )
+    else:
+        # Mixed only when both are given; either alone counts in full.
+        weights = (lexical_weight, 1.0 - lexical_weight) if lexical is not None else (1.0, 1.0)
+        row_index, col_index, kept = _dense_edges(
+            lexical, semantic, weights, semantic_floor, top_k, min_similarity, keep_above,
+            block_size,
+        )
+    graph = sp.csr_matrix((kept, (row_index, col_index)), shape=(n, n))
+    # A kept edge in either direction is an edge: symmetric by construction.
+    return sp.csr_matrix(graph.maximum(graph.T))
+
+
+def _graph_rows(
+    lexical: sp.csr_matrix | None,
+    semantic: npt.NDArray[np.float32] | None,
+    lexical_weight: float,
+    semantic_floor: float,
+    top_k: int,
+    block_size: int,
+) -> int:
+    """The number of sentences, once ``similarity_graph``'s arguments are checked."""
     if lexical is None and semantic is None:
         raise ValueError("similarity_graph needs lexical or semantic vectors")
     if not 0.0 <= lexical_weight <= 1.0:
@@ -207,26 +234,10 @@ def similarity_graph(
         raise ValueError(f"semantic_floor must be in [0, 1), got {semantic_floor}")
     if top_k < 1 or block_size < 1:
         raise ValueError("top_k and block_size must be >= 1")
-    n = lexical.shape[0] if lexical is not None else len(semantic)  # type: ignore[arg-type]
+    n: int = lexical.shape[0] if lexical is not None else len(semantic)  # type: ignore[arg-type]
     if lexical is not None and semantic is not None and len(semantic) != n:
         raise ValueError("lexical and semantic vectors must have the same number of rows")
-    if lexical is not None and semantic is not None:
-        weights = (lexical_weight, 1.0 - lexical_weight)
-    else:
-        weights = (1.0, 1.0)
-    if semantic is None:
-        assert lexical is not None
-        row_index, col_index, kept = _lexical_edges(
-            sp.csr_matrix(lexical), top_k, min_similarity, keep_above, block_size
-        )
-    else:
-        row_index, col_index, kept = _dense_edges(
-            lexical, semantic, weights, semantic_floor, top_k, min_similarity, keep_above,
-            block_size,
-        )
-    graph = sp.csr_matrix((kept, (row_index, col_index)), shape=(n, n))
-    # A kept edge in either direction is an edge: symmetric by construction.
-    return sp.csr_matrix(graph.maximum(graph.T))
+    return n
 
 
 _BUCKETS = 64
@@ -296,19 +307,8 @@ def _strongest_sparse(
     The result is the dense computation's: a cell absent from ``product`` is 0
     there, cosines are clipped to [0, 1] and the diagonal is 0.
     """
-    height, width = product.shape
-    data = product.data
-    # Only edges of at least min_similarity (and above 0) are ever kept; a
-    # positive value passes before clipping exactly when it does after.
-    if min_similarity > 0.0:
-        eligible = np.flatnonzero(data >= min_similarity)
-    else:
-        eligible = np.flatnonzero(data > 0.0)
-    row_index = np.searchsorted(product.indptr, eligible, side="right").astype(np.int64) - 1
-    col_index = product.indices[eligible].astype(np.int64)
-    value = np.minimum(data[eligible].astype(np.float64), 1.0)
-    off = np.flatnonzero(col_index != row_index + first)
-    row_index, col_index, value = row_index[off], col_index[off], value[off]
+    height = product.shape[0]
+    row_index, col_index, value = _eligible_edges(product, first, min_similarity)
     per_row = np.bincount(row_index, minlength=height)
     # A row with at most top_k eligible edges keeps them all (they are its
     # strongest); the others keep their top_k strongest and every edge at or
@@ -321,6 +321,43 @@ def _strongest_sparse(
     # Places left in a crowded row's top_k once the edges kept anyway are counted.
     places = np.maximum(top_k - np.bincount(row_index[keep_all], minlength=height), 0)
     places[~crowded] = 0
+    keep, tied_rows = _fill_places(row_index, value, keep_all, places)
+    if len(tied_rows) == 0:
+        return row_index[keep], col_index[keep], value[keep]
+    in_tied = np.isin(row_index, tied_rows)
+    keep[in_tied] = strong[in_tied]
+    kept = (row_index[keep], col_index[keep], value[keep])
+    return _with_tied_rows(kept, product, tied_rows, first, top_k, min_similarity, keep_above)
+
+
+def _eligible_edges(product: sp.csr_matrix, first: int, min_similarity: float) -> Edges:
+    """The off-diagonal cells of ``product`` that may be kept, their values clipped at 1."""
+    data = product.data
+    # Only edges of at least min_similarity (and above 0) are ever kept; a
+    # positive value passes before clipping exactly when it does after.
+    if min_similarity > 0.0:
+        eligible = np.flatnonzero(data >= min_similarity)
+    else:
+        eligible = np.flatnonzero(data > 0.0)
+    row_index = np.searchsorted(product.indptr, eligible, side="right").astype(np.int64) - 1
+    col_index = product.indices[eligible].astype(np.int64)
+    value = np.minimum(data[eligible].astype(np.float64), 1.0)
+    off = np.flatnonzero(col_index != row_index + first)
+    return row_index[off], col_index[off], value[off]
+
+
+def _fill_places(
+    row_index: npt.NDArray[np.int64],
+    value: FloatArray,
+    keep_all: npt.NDArray[np.bool_],
+    places: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """``keep_all`` plus each row's ``places`` strongest other edges, and the tied rows.
+
+    A tied row is one whose last place falls among equal values: which of them the
+    dense computation keeps is argpartition's choice, so the caller redoes those rows.
+    """
+    height = len(places)
     busy = np.flatnonzero(~keep_all & (places[row_index] > 0))
     # The places-th strongest of a row's other edges lies in one bucket of
     # values: the edges of higher buckets are in, those of lower ones out, and
@@ -351,12 +388,21 @@ def _strongest_sparse(
     candidates = np.flatnonzero((wanted > 0) & (starts[:-1] + wanted < starts[1:]))
     last_in = starts[candidates] + wanted[candidates] - 1
     tied_rows = candidates[value[by_row[last_in]] == value[by_row[last_in + 1]]]
-    if len(tied_rows) == 0:
-        return row_index[keep], col_index[keep], value[keep]
-    in_tied = np.isin(row_index, tied_rows)
-    keep[in_tied] = strong[in_tied]
-    rows, cols, values = [row_index[keep]], [col_index[keep]], [value[keep]]
-    step = max(1, _CELLS_PER_BLOCK // max(1, width))
+    return keep, tied_rows
+
+
+def _with_tied_rows(
+    kept: Edges,
+    product: sp.csr_matrix,
+    tied_rows: npt.NDArray[np.int64],
+    first: int,
+    top_k: int,
+    min_similarity: float,
+    keep_above: float,
+) -> Edges:
+    """``kept`` and the top_k edges of each of ``tied_rows``, chosen the dense way."""
+    rows, cols, values = [kept[0]], [kept[1]], [kept[2]]
+    step = max(1, _CELLS_PER_BLOCK // max(1, product.shape[1]))
     for start in range(0, len(tied_rows), step):
         chunk = tied_rows[start : start + step]
         chunk_rows, chunk_cols, chunk_values = _tied_top(
