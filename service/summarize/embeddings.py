@@ -103,6 +103,35 @@ class SentenceEncoder:
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         started = time.perf_counter()
+        self._load(model_dir, threads=threads, int8=int8, runtime=runtime)
+        self.int8 = int8
+        self.runtime = runtime
+        if int8:
+            # Dynamic quantisation scales activations per batch, so in a batch a sentence's
+            # vector would depend on its companions; one at a time, it is a function of its
+            # text alone, and a cached vector equals a fresh one (still ~2x fp32's speed).
+            batch_size = 1
+        if int8 and runtime == "torch":
+            # One-sentence passes are many small ops, each ending in a thread barrier: with
+            # 2 threads on a shared CPU, 183 sentences took 90 s instead of 1.3 s here.
+            threads = 1
+        self._threads = threads
+        self._parallel = parallel if (int8 and runtime == "onnx") else 1
+        self._pool: Any = None
+        self._pool_pid = -1
+        self._batch_size = batch_size
+        self._max_length = max_length
+        self._cache: OrderedDict[str, EmbeddingArray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.load_seconds = time.perf_counter() - started
+        self.hits = 0
+        self.misses = 0
+
+    def _load(
+        self, model_dir: str | Path | None, *, threads: int, int8: bool, runtime: Runtime
+    ) -> None:
+        """Load the tokenizer and the model, exported to ONNX or quantised as asked."""
         try:
             import torch
             from transformers import AutoModel, AutoTokenizer
@@ -137,30 +166,7 @@ class SentenceEncoder:
                 self._model = torch.ao.quantization.quantize_dynamic(
                     self._model, {torch.nn.Linear}, dtype=torch.qint8
                 )
-        self.int8 = int8
-        self.runtime = runtime
         self._torch = torch
-        if int8:
-            # Dynamic quantisation scales activations per batch, so in a batch a sentence's
-            # vector would depend on its companions; one at a time, it is a function of its
-            # text alone, and a cached vector equals a fresh one (still ~2x fp32's speed).
-            batch_size = 1
-        if int8 and runtime == "torch":
-            # One-sentence passes are many small ops, each ending in a thread barrier: with
-            # 2 threads on a shared CPU, 183 sentences took 90 s instead of 1.3 s here.
-            threads = 1
-        self._threads = threads
-        self._parallel = parallel if (int8 and runtime == "onnx") else 1
-        self._pool: Any = None
-        self._pool_pid = -1
-        self._batch_size = batch_size
-        self._max_length = max_length
-        self._cache: OrderedDict[str, EmbeddingArray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
-        self.load_seconds = time.perf_counter() - started
-        self.hits = 0
-        self.misses = 0
 
     def encode(self, texts: Sequence[str]) -> EmbeddingArray:
         """Embed ``texts``.
