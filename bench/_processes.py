@@ -1,4 +1,4 @@
-"""Process helpers shared by bench/run.py and bench/faults.py (both run gunicorn on loopback)."""
+"""Process helpers shared by bench/measure.py and bench/faults.py (both run gunicorn locally)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 import signal
 import socket
 import subprocess
+from pathlib import Path
+from typing import IO
 
 
 def free_port() -> int:
@@ -46,6 +48,16 @@ def children(pid: int) -> list[int]:
         if len(fields) > 1 and fields[1] == str(pid) and fields[0] != "Z":
             found.append(int(entry))
     return sorted(found)
+
+
+def start_group(
+    argv: list[str], cwd: Path, env: dict[str, str], log: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    """``argv`` in a session (and process group) of its own, stdout and stderr to ``log``;
+    ``stop_group`` ends it."""
+    return subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop_group(process: subprocess.Popen[bytes] | None, term_timeout: float) -> None:

@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _processes import children, free_port, loopback_env, stop_group
+from _processes import children, free_port, loopback_env, start_group, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -89,13 +89,11 @@ class Server:
         with self.log_path.open("ab") as handle:
             handle.write(f"\n===== {self.name}: {self.env}\n".encode())
             handle.flush()
-            self.process = subprocess.Popen(
+            self.process = start_group(
                 [str(GUNICORN), "-c", "config/gunicorn.conf.py", "service.wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+                ROOT,
+                env,
+                handle,
             )
         try:
             self.wait_ready(deadline_s=180)

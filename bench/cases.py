@@ -1,0 +1,133 @@
+"""What the bench summarises: the sample story, a DUC 2007 topic, synthetic clusters.
+
+The synthetic clusters are the DUC 2004 then DUC 2007 documents, deduplicated by id,
+taken in order until a sentence count (``service.summarize.segmentation``) is reached.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SYNTHETIC_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
+GROWTH_MIN_SENTENCES = 5_000
+
+# Requests about another story that a fresh server answers before a case's cold request.
+WARM_UP_REQUESTS = 4
+
+
+@dataclass
+class Case:
+    """One set of articles to summarise."""
+
+    name: str
+    articles: list[dict[str, str]]
+    sentences: int
+    repeats: int  # warm requests per option
+    peer_repeats: int  # peer runs (median); 1 for the large clusters
+    large: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _sentence_count(text: str) -> int:
+    from service.summarize.segmentation import split_sentences
+
+    return len(split_sentences(text))
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def sample_story(shared: Path) -> list[dict[str, str]]:
+    files = sorted((shared / "samples" / "kremlin-coalition").glob("*.txt"))
+    if not files:
+        raise SystemExit(f"no sample story under {shared}/samples/kremlin-coalition")
+    return [{"id": f.stem, "text": f.read_text(encoding="utf-8")} for f in files]
+
+
+def duc2007_topic(shared: Path) -> tuple[str, list[dict[str, str]]]:
+    topic = _jsonl(shared / "eval" / "duc2007_query.jsonl")[0]
+    return topic["id"], [{"id": d["id"], "text": d["text"]} for d in topic["documents"]]
+
+
+class Corpus:
+    """DUC 2004 then DUC 2007 documents, deduplicated by id; sentences counted lazily."""
+
+    def __init__(self, shared: Path) -> None:
+        seen: dict[str, str] = {}
+        for name in ("duc2004_task2.jsonl", "duc2007_query.jsonl"):
+            for cluster in _jsonl(shared / "eval" / name):
+                for document in cluster["documents"]:
+                    seen.setdefault(document["id"], document["text"])
+        self.documents = list(seen.items())
+        self.counts: list[int] = []
+
+    def take(self, target: int) -> tuple[list[dict[str, str]], int]:
+        """Documents in order until ``target`` sentences are reached."""
+        articles: list[dict[str, str]] = []
+        total = 0
+        for index, (doc_id, text) in enumerate(self.documents):
+            if total >= target:
+                break
+            if index == len(self.counts):
+                self.counts.append(_sentence_count(text))
+            articles.append({"id": doc_id, "text": text})
+            total += self.counts[index]
+        if total < target:
+            raise SystemExit(f"the eval data has only {total} sentences, {target} wanted")
+        return articles, total
+
+
+def warm_up_story(shared: Path) -> list[dict[str, str]]:
+    """Another story (the last DUC 2004 cluster) for warming a fresh server up.
+
+    A server in service has answered other stories before it sees a new one: its code
+    paths have run and the stems of common words are cached. Lexical requests about this
+    story give a fresh server that state without putting any sentence in the embedding
+    cache, so the case's first request still meets an empty one (*cold*).
+    """
+    cluster = _jsonl(shared / "eval" / "duc2004_task2.jsonl")[-1]
+    return [{"id": d["id"], "text": d["text"]} for d in cluster["documents"]]
+
+
+def build_cases(shared: Path, quick: bool) -> list[Case]:
+    sample = sample_story(shared)
+    cases = [
+        Case(
+            "sample story",
+            sample,
+            sum(_sentence_count(a["text"]) for a in sample),
+            repeats=10 if quick else 20,
+            peer_repeats=5 if quick else 10,
+        )
+    ]
+    if not quick:
+        topic, articles = duc2007_topic(shared)
+        cases.append(
+            Case(
+                f"DUC 2007 {topic} ({len(articles)} articles)",
+                articles,
+                sum(_sentence_count(a["text"]) for a in articles),
+                repeats=10,
+                peer_repeats=5,
+            )
+        )
+    docs = Corpus(shared)
+    for size in SYNTHETIC_SIZES[:1] if quick else SYNTHETIC_SIZES:
+        articles, total = docs.take(size)
+        cases.append(
+            Case(
+                f"{size // 1000}k sentences",
+                articles,
+                total,
+                repeats={1_000: 3 if quick else 5, 2_000: 5, 5_000: 3, 10_000: 3, 20_000: 2}[size],
+                peer_repeats=3 if size == 1_000 and not quick else 1,
+                large=size >= GROWTH_MIN_SENTENCES,
+                extra={"target": size},
+            )
+        )
+    return cases
