@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from service.summarize import ORDERS, SIMILARITY_KINDS
+
 PREFIX = "SUMMARIZER_"
 
 LIBRARY_DEFAULTS: Mapping[str, str] = {
@@ -110,16 +112,16 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}DEFAULT_MAX_SENTENCES must be <= {PREFIX}MAX_SUMMARY_SENTENCES"
             )
-        if self.default_similarity not in ("lexical", "semantic", "hybrid"):
-            raise SettingsError(f"{PREFIX}DEFAULT_SIMILARITY must be lexical, semantic or hybrid")
+        if self.default_similarity not in SIMILARITY_KINDS:
+            raise SettingsError(f"{PREFIX}DEFAULT_SIMILARITY must be {_one_of(SIMILARITY_KINDS)}")
         if self.default_similarity != "lexical" and not self.load_model:
             raise SettingsError(
                 f"{PREFIX}DEFAULT_SIMILARITY must be lexical when {PREFIX}LOAD_MODEL is false"
             )
         if self.encoder_runtime not in ("onnx", "torch"):
             raise SettingsError(f"{PREFIX}ENCODER_RUNTIME must be onnx or torch")
-        if self.default_order not in ("rank", "source"):
-            raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be rank or source")
+        if self.default_order not in ORDERS:
+            raise SettingsError(f"{PREFIX}DEFAULT_ORDER must be {_one_of(ORDERS)}")
         if self.trusted_proxy_hops < 0:
             raise SettingsError(f"{PREFIX}TRUSTED_PROXY_HOPS must be >= 0")
         if self.path_prefix and (
@@ -176,6 +178,11 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{PREFIX}{field.name.upper()}: {exc}") from None
         return cls(**values)
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """``("a", "b", "c")`` as "a, b or c"."""
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _parse_bool(raw: str) -> bool:

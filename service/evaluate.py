@@ -48,8 +48,8 @@ from service.evaluation.harness import (
 )
 from service.evaluation.peers import LIVE_PEERS, make_peers
 from service.evaluation.rouge import ROUGE_TYPES, RougeRecall
+from service.summarize import SIMILARITY_KINDS
 
-SIMILARITIES = ("lexical", "semantic", "hybrid")
 _LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L"}
 
 
@@ -59,9 +59,11 @@ def _names(value: str) -> list[str]:
 
 def _similarities(value: str) -> list[str]:
     names = _names(value)
-    unknown = [name for name in names if name not in SIMILARITIES]
+    unknown = [name for name in names if name not in SIMILARITY_KINDS]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(SIMILARITIES)}, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"choose from {', '.join(SIMILARITY_KINDS)}, got {value!r}"
+        )
     return names
 
 
@@ -127,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_similarities,
         default=["hybrid"],
         metavar="KINDS",
-        help="our similarity: lexical, semantic or hybrid; comma-separated runs each",
+        help=f"our similarity ({', '.join(SIMILARITY_KINDS)}); comma-separated runs each",
     )
     parser.add_argument(
         "--query-field",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from service.summarize import SIMILARITY_KINDS
 from tests.builders import STORY, story_payload
 
 GRAIN = "grain exports"
@@ -26,7 +27,7 @@ def stable(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "meta": meta}
 
 
-@pytest.mark.parametrize("similarity", ["lexical", "semantic", "hybrid"])
+@pytest.mark.parametrize("similarity", SIMILARITY_KINDS)
 def test_query_brings_grain_exports_into_the_summary(
     client: FlaskClient, similarity: str
 ) -> None:

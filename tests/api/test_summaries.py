@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from service.summarize import SIMILARITY_KINDS
 from tests.builders import BOILERPLATE_LINES, QUOTE, STORY, story_payload
 
 
@@ -22,7 +23,7 @@ def assert_exact_citations(body: dict[str, Any], texts: dict[str, str]) -> None:
         assert sentence["support"] == len({c["article_id"] for c in sentence["citations"]})
 
 
-@pytest.mark.parametrize("similarity", ["lexical", "semantic", "hybrid"])
+@pytest.mark.parametrize("similarity", SIMILARITY_KINDS)
 def test_summary_cites_exact_spans(client: FlaskClient, similarity: str) -> None:
     response = post(client, story_payload(similarity=similarity))
     assert response.status_code == 200

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from service.summarize import (
+    ORDERS,
     Article,
     InsufficientContent,
     SentenceEncoder,
@@ -160,7 +161,7 @@ options = st.builds(
     SummaryOptions,
     max_sentences=st.one_of(st.none(), st.integers(1, 8)),
     max_words=st.one_of(st.none(), st.integers(1, 120)),
-    order=st.sampled_from(["rank", "source"]),
+    order=st.sampled_from(ORDERS),
     similarity=st.just("lexical"),
 )
 
