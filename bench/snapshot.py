@@ -94,9 +94,10 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(shared: Path, output: Path, limit: int | None) -> int:
-    from service.config import Settings
+    from service.config import Settings, set_library_defaults
     from service.summarize import Article, SummaryOptions, load_encoder, summarize
 
+    set_library_defaults(os.environ)
     encoder = load_encoder(**Settings.from_env(os.environ).encoder_options())
     extra: dict[str, Any] = {}
     if "article_cache" in inspect.signature(summarize).parameters:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from tqdm import tqdm
 
-from service.config import Settings
+from service.config import Settings, set_library_defaults
 from service.evaluation.data import Cluster
 from service.evaluation.rouge import Aggregation, RougeRecall
 
@@ -223,6 +223,7 @@ class LocalSummarizer:
         self._query_fields = tuple(query_fields)
         self._params = params
         # The encoder as the service would build it from the same SUMMARIZER_* variables.
+        set_library_defaults(os.environ)
         options = {**Settings.from_env(os.environ).encoder_options(), "threads": threads}
         self._encoder = None if similarity == "lexical" else load_encoder(**options)
         # Shared by the copies with_params makes: a grid re-summarises the same clusters.

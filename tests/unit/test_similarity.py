@@ -155,8 +155,11 @@ def test_block_size_does_not_change_the_graph(lexical: sp.csr_matrix) -> None:
         small = similarity_graph(*args, top_k=2, block_size=2)
         odd = similarity_graph(*args, top_k=2, block_size=3)
         whole = similarity_graph(*args, top_k=2, block_size=1024)
-        np.testing.assert_array_equal(small.toarray(), whole.toarray())
-        np.testing.assert_array_equal(odd.toarray(), whole.toarray())
+        for blocked in (small, odd):
+            # The same edges; their weights may differ in the last bit, since BLAS picks
+            # its kernel (and so its order of summation) by the number of rows a block has.
+            assert (blocked != 0).toarray().tolist() == (whole != 0).toarray().tolist()
+            np.testing.assert_allclose(blocked.toarray(), whole.toarray(), rtol=0, atol=1e-12)
 
 
 def test_semantic_cosines_are_rescaled_above_the_floor() -> None:
