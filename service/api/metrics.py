@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -22,7 +23,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from service.summarize import Summary
+from service.summarize import ClaimMap, Summary
 
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60)
 
@@ -70,16 +71,25 @@ MODEL_LOAD = Gauge(
 
 def observe_summary(summary: Summary) -> None:
     """Record what one summary cost."""
-    for stage, milliseconds in summary.timings_ms.items():
-        STAGE.labels(stage).observe(milliseconds / 1000.0)
-    SENTENCES.observe(summary.sentence_count)
-    ARTICLES.observe(len(summary.articles))
+    _observe_work(summary.timings_ms, summary.sentence_count, len(summary.articles))
     if summary.embedding_cache:
         CACHE.labels("hit").inc(summary.embedding_cache.get("hits", 0))
         CACHE.labels("miss").inc(summary.embedding_cache.get("misses", 0))
     if summary.article_cache:
         ARTICLE_CACHE.labels("hit").inc(summary.article_cache.get("hits", 0))
         ARTICLE_CACHE.labels("miss").inc(summary.article_cache.get("misses", 0))
+
+
+def observe_claims(claim_map: ClaimMap) -> None:
+    """Record what one claim map cost."""
+    _observe_work(claim_map.timings_ms, claim_map.sentence_count, len(claim_map.articles))
+
+
+def _observe_work(timings_ms: Mapping[str, float], sentences: int, articles: int) -> None:
+    for stage, milliseconds in timings_ms.items():
+        STAGE.labels(stage).observe(milliseconds / 1000.0)
+    SENTENCES.observe(sentences)
+    ARTICLES.observe(articles)
 
 
 def register_metrics(app: Flask) -> None:

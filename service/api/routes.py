@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, request
+from marshmallow import Schema
 from werkzeug.exceptions import NotFound, UnsupportedMediaType
 
-from service.summarize import MODEL_NAME, ArticleCache, Encoder, summarize
+from service.summarize import (
+    MODEL_NAME,
+    ArticleCache,
+    ClaimMap,
+    Encoder,
+    Summary,
+    map_claims,
+    summarize,
+)
 
 from . import bp
 from .deadline import deadline
-from .metrics import observe_summary
+from .metrics import observe_claims, observe_summary
 from .problems import JSONTooDeep, MalformedJSON, problem
-from .schemas import Limits, dump_summary, request_schema
+from .schemas import Limits, claims_request_schema, dump_claims, dump_summary, request_schema
 
 # The contract sits at the top of a checkout; an installed package (the image) finds
 # it in the working directory, where the Dockerfile copies it.
 SPEC_CANDIDATES = (Path(__file__).resolve().parents[2] / "openapi.yaml", Path("openapi.yaml"))
+
+Result = TypeVar("Result", Summary, ClaimMap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +97,27 @@ def _reason(exc: ValueError) -> str:
 @bp.post("/v1/summaries")
 def create_summary() -> Response:
     """Summarise the posted articles."""
+    return _answer(request_schema, summarize, observe_summary, dump_summary)
+
+
+@bp.post("/v1/claims")
+def create_claims() -> Response:
+    """Map the claims of the posted articles: who reports what, and who disputes it."""
+    return _answer(claims_request_schema, map_claims, observe_claims, dump_claims)
+
+
+def _answer(
+    schema: Callable[[Limits], Schema],
+    compute: Callable[..., Result],
+    observe: Callable[[Result], None],
+    dump: Callable[..., dict[str, Any]],
+) -> Response:
+    """Load the body with ``schema``, run ``compute`` on it within the time budget, dump."""
     state = _state()
-    payload = request_schema(state.limits).load(read_json_object(state.max_json_depth))
+    payload = schema(state.limits).load(read_json_object(state.max_json_depth))
     started = time.perf_counter()
     with deadline(state.request_timeout):
-        summary = summarize(
+        result = compute(
             payload.articles,
             payload.options,
             encoder=state.encoder,
@@ -97,8 +125,8 @@ def create_summary() -> Response:
             article_cache=state.article_cache,
         )
     elapsed = (time.perf_counter() - started) * 1000.0
-    observe_summary(summary)
-    return jsonify(dump_summary(summary, model=state.encoder is not None, elapsed_ms=elapsed))
+    observe(result)
+    return jsonify(dump(result, model=state.encoder is not None, elapsed_ms=elapsed))
 
 
 @bp.get("/healthz")

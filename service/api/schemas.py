@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from marshmallow import (
     RAISE,
@@ -21,6 +22,8 @@ from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
     Article,
+    ClaimMap,
+    ClaimOptions,
     Summary,
     SummaryOptions,
     SummarySentence,
@@ -28,6 +31,14 @@ from service.summarize import (
 
 MAX_QUERY_CHARS = 2000
 """Longest ``options.query``: a topic with its narrative, not a document."""
+
+MAX_CLAIMS = 5000
+"""Upper bound of ``options.max_claims``: a week of one story, not a whole feed."""
+
+CLAIM_DEFAULTS = ClaimOptions()
+"""The claim options a request leaves out (but ``similarity``, a setting)."""
+
+OptionsT = TypeVar("OptionsT", SummaryOptions, ClaimOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +56,11 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
-class SummaryRequest:
+class Request(Generic[OptionsT]):
+    """A loaded request body: the articles, and the options of the operation."""
+
     articles: list[Article]
-    options: SummaryOptions
+    options: OptionsT
 
 
 class StrictInteger(fields.Integer):
@@ -64,9 +77,82 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must contain text, not only white space.")
 
 
+def _similarity(limits: Limits) -> fields.String:
+    return fields.String(
+        load_default=limits.default_similarity, validate=validate.OneOf(SIMILARITY_KINDS)
+    )
+
+
 @lru_cache(maxsize=8)
 def request_schema(limits: Limits) -> Schema:
     """The schema of ``POST /v1/summaries`` under ``limits`` (built once per limits)."""
+
+    class SummaryOptionsSchema(Schema):
+        class Meta:
+            unknown = RAISE
+
+        max_sentences = StrictInteger(
+            load_default=limits.default_max_sentences,
+            validate=validate.Range(min=1, max=limits.max_summary_sentences),
+        )
+        max_words = StrictInteger(
+            load_default=None,
+            allow_none=True,
+            validate=validate.Range(min=1, max=limits.max_summary_words),
+        )
+        order = fields.String(load_default=limits.default_order, validate=validate.OneOf(ORDERS))
+        similarity = _similarity(limits)
+        query = fields.String(
+            load_default=None,
+            allow_none=True,
+            validate=[validate.Length(min=1, max=MAX_QUERY_CHARS), _not_blank],
+        )
+
+        @post_load
+        def build(self, data: dict[str, Any], **_: Any) -> SummaryOptions:
+            return SummaryOptions(**data)
+
+    def defaults() -> SummaryOptions:
+        return SummaryOptions(
+            max_sentences=limits.default_max_sentences,
+            order=limits.default_order,  # type: ignore[arg-type]
+            similarity=limits.default_similarity,  # type: ignore[arg-type]
+        )
+
+    return _request_schema(limits, SummaryOptionsSchema, defaults)
+
+
+@lru_cache(maxsize=8)
+def claims_request_schema(limits: Limits) -> Schema:
+    """The schema of ``POST /v1/claims`` under ``limits``: the articles as for summaries."""
+
+    class ClaimOptionsSchema(Schema):
+        class Meta:
+            unknown = RAISE
+
+        similarity = _similarity(limits)
+        min_support = StrictInteger(
+            load_default=CLAIM_DEFAULTS.min_support,
+            validate=validate.Range(min=1, max=limits.max_articles),
+        )
+        max_claims = StrictInteger(
+            load_default=CLAIM_DEFAULTS.max_claims, validate=validate.Range(min=1, max=MAX_CLAIMS)
+        )
+
+        @post_load
+        def build(self, data: dict[str, Any], **_: Any) -> ClaimOptions:
+            return ClaimOptions(**data)
+
+    def defaults() -> ClaimOptions:
+        return ClaimOptions(similarity=limits.default_similarity)  # type: ignore[arg-type]
+
+    return _request_schema(limits, ClaimOptionsSchema, defaults)
+
+
+def _request_schema(
+    limits: Limits, options_schema: type[Schema], default_options: Callable[[], object]
+) -> Schema:
+    """A body of ``articles`` (checked under ``limits``) and ``options`` of ``options_schema``."""
 
     class ArticleSchema(Schema):
         class Meta:
@@ -92,34 +178,7 @@ def request_schema(limits: Limits) -> Schema:
         def build(self, data: dict[str, Any], **_: Any) -> Article:
             return Article(**data)
 
-    class OptionsSchema(Schema):
-        class Meta:
-            unknown = RAISE
-
-        max_sentences = StrictInteger(
-            load_default=limits.default_max_sentences,
-            validate=validate.Range(min=1, max=limits.max_summary_sentences),
-        )
-        max_words = StrictInteger(
-            load_default=None,
-            allow_none=True,
-            validate=validate.Range(min=1, max=limits.max_summary_words),
-        )
-        order = fields.String(load_default=limits.default_order, validate=validate.OneOf(ORDERS))
-        similarity = fields.String(
-            load_default=limits.default_similarity, validate=validate.OneOf(SIMILARITY_KINDS)
-        )
-        query = fields.String(
-            load_default=None,
-            allow_none=True,
-            validate=[validate.Length(min=1, max=MAX_QUERY_CHARS), _not_blank],
-        )
-
-        @post_load
-        def build(self, data: dict[str, Any], **_: Any) -> SummaryOptions:
-            return SummaryOptions(**data)
-
-    class SummaryRequestSchema(Schema):
+    class RequestSchema(Schema):
         class Meta:
             unknown = RAISE
 
@@ -128,14 +187,7 @@ def request_schema(limits: Limits) -> Schema:
             required=True,
             validate=validate.Length(min=1, max=limits.max_articles),
         )
-        options = fields.Nested(
-            OptionsSchema,
-            load_default=lambda: SummaryOptions(
-                max_sentences=limits.default_max_sentences,
-                order=limits.default_order,  # type: ignore[arg-type]
-                similarity=limits.default_similarity,  # type: ignore[arg-type]
-            ),
-        )
+        options = fields.Nested(options_schema, load_default=default_options)
 
         @validates_schema(skip_on_field_errors=True)
         def check_articles(self, data: dict[str, Any], **_: Any) -> None:
@@ -157,10 +209,10 @@ def request_schema(limits: Limits) -> Schema:
                 )
 
         @post_load
-        def build(self, data: dict[str, Any], **_: Any) -> SummaryRequest:
-            return SummaryRequest(articles=data["articles"], options=data["options"])
+        def build(self, data: dict[str, Any], **_: Any) -> Request[Any]:
+            return Request(articles=data["articles"], options=data["options"])
 
-    return SummaryRequestSchema()
+    return RequestSchema()
 
 
 def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[str, Any]:
@@ -172,23 +224,9 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
     body: dict[str, Any] = {
         "summary": summary.text,
         "sentences": [_dump_sentence(sentence) for sentence in summary.sentences],
-        "articles": [
-            {
-                "id": report.id,
-                "sentence_count": report.sentence_count,
-                "candidate_count": report.candidate_count,
-                "boilerplate_count": report.boilerplate_count,
-            }
-            for report in summary.articles
-        ],
+        "articles": [asdict(report) for report in summary.articles],
         "meta": {
-            "similarity": summary.similarity,
-            "model": MODEL_NAME if model and summary.similarity != "lexical" else None,
-            "article_count": len(summary.articles),
-            "sentence_count": summary.sentence_count,
-            "candidate_count": summary.candidate_count,
-            "elapsed_ms": round(elapsed_ms, 3),
-            "timings_ms": summary.timings_ms,
+            **_meta(summary, len(summary.articles), model=model, elapsed_ms=elapsed_ms),
             "embedding_cache": summary.embedding_cache,
             "article_cache": summary.article_cache,
         },
@@ -201,14 +239,47 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
     return body
 
 
+def dump_claims(claim_map: ClaimMap, *, model: bool, elapsed_ms: float) -> dict[str, Any]:
+    """The 200 body of ``POST /v1/claims``."""
+    return {
+        "claims": [asdict(claim) for claim in claim_map.claims],
+        "articles": [
+            {"id": item.id, "origin": item.origin, "exclusive_claims": list(item.exclusive)}
+            for item in claim_map.articles
+        ],
+        "meta": {
+            "claim_count": claim_map.claim_count,
+            "returned": len(claim_map.claims),
+            **_meta(claim_map, len(claim_map.articles), model=model, elapsed_ms=elapsed_ms),
+        },
+    }
+
+
+def _meta(
+    result: Summary | ClaimMap, article_count: int, *, model: bool, elapsed_ms: float
+) -> dict[str, Any]:
+    """What every answer says of its work: similarity, model, counts and timings."""
+    return {
+        "similarity": result.similarity,
+        "model": MODEL_NAME if model and result.similarity != "lexical" else None,
+        "article_count": article_count,
+        "sentence_count": result.sentence_count,
+        "candidate_count": result.candidate_count,
+        "elapsed_ms": round(elapsed_ms, 3),
+        "timings_ms": result.timings_ms,
+    }
+
+
 def _dump_sentence(sentence: SummarySentence) -> dict[str, Any]:
     item: dict[str, Any] = {
         "text": sentence.text,
         "score": sentence.score,
         "centrality": sentence.centrality,
         "support": sentence.support,
+        "independent_support": sentence.independent_support,
     }
     if sentence.relevance is not None:
         item["relevance"] = sentence.relevance
     item["citations"] = [asdict(citation) for citation in sentence.citations]
+    item["disagreements"] = [asdict(disagreement) for disagreement in sentence.disagreements]
     return item

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.summarize import ORDERS, SIMILARITY_KINDS
+from service.api.schemas import MAX_CLAIMS
+from service.config import Settings
+from service.summarize import (
+    DISAGREEMENT_KINDS,
+    ORDERS,
+    RELATIONS,
+    SIMILARITY_KINDS,
+    ClaimOptions,
+)
 
 
 def test_spec_enums_are_the_summariser_constants(spec: dict[str, Any]) -> None:
@@ -13,6 +21,25 @@ def test_spec_enums_are_the_summariser_constants(spec: dict[str, Any]) -> None:
 
     assert options["order"]["enum"] == list(ORDERS)
     assert options["similarity"]["enum"] == list(SIMILARITY_KINDS)
-    assert schemas["Meta"]["properties"]["similarity"]["enum"] == list(SIMILARITY_KINDS)
+    assert schemas["Similarity"]["enum"] == list(SIMILARITY_KINDS)
+    similarity = {"$ref": "#/components/schemas/Similarity"}
+    assert schemas["Meta"]["properties"]["similarity"] == similarity
+    assert schemas["ClaimsMeta"]["properties"]["similarity"] == similarity
     assert options["order"]["default"] in ORDERS
     assert options["similarity"]["default"] in SIMILARITY_KINDS
+    assert schemas["Citation"]["properties"]["relation"]["enum"] == list(RELATIONS)
+    assert schemas["Disagreement"]["properties"]["kind"]["enum"] == list(DISAGREEMENT_KINDS)
+
+
+def test_spec_claim_options_are_the_service_bounds(spec: dict[str, Any]) -> None:
+    claims = spec["components"]["schemas"]["ClaimOptions"]["properties"]
+    defaults = ClaimOptions()
+
+    assert claims["similarity"]["enum"] == list(SIMILARITY_KINDS)
+    assert claims["similarity"]["default"] == Settings().default_similarity
+    assert claims["min_support"]["default"] == defaults.min_support
+    assert claims["min_support"]["maximum"] == Settings().max_articles
+    assert claims["max_claims"]["default"] == defaults.max_claims
+    assert claims["max_claims"]["maximum"] == MAX_CLAIMS
+    response = spec["components"]["schemas"]["ClaimsResponse"]["properties"]
+    assert response["claims"]["maxItems"] == MAX_CLAIMS
