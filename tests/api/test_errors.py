@@ -16,12 +16,16 @@ from tests.builders import WIRE, story_payload
 from tests.conftest import ContractClient
 
 VALIDATION = "tag:summarizer.service,2026:problems/validation-error"
+OPERATIONS = {"/v1/summaries": "summarize", "/v1/claims": "map_claims"}
+"""The two operations on articles (same body, limits and errors), and what each calls."""
+BOTH = pytest.mark.parametrize("path", OPERATIONS)
 
 
 def pointers(response: Any) -> list[str]:
     return [error["pointer"] for error in response.get_json()["errors"]]
 
 
+@BOTH
 @pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
@@ -36,9 +40,9 @@ def pointers(response: Any) -> list[str]:
     ],
 )
 def test_unreadable_bodies(
-    client: FlaskClient, body: bytes, content_type: str, status: int
+    client: FlaskClient, path: str, body: bytes, content_type: str, status: int
 ) -> None:
-    response = client.post("/v1/summaries", data=body, content_type=content_type)
+    response = client.post(path, data=body, content_type=content_type)
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     problem = response.get_json()
@@ -46,6 +50,7 @@ def test_unreadable_bodies(
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+@BOTH
 @pytest.mark.parametrize(
     ("body", "pointer"),
     [
@@ -72,6 +77,20 @@ def test_unreadable_bodies(
         ),
         ({"articles": ["text"]}, "#/articles/0"),
         ({**story_payload(), "extra": 1}, "#/extra"),
+        ({**story_payload(), "options": {"colour": "red"}}, "#/options/colour"),
+        ({**story_payload(), "options": []}, "#/options"),
+    ],
+)
+def test_invalid_fields_are_named(client: FlaskClient, path: str, body: Any, pointer: str) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 422
+    assert response.get_json()["type"] == VALIDATION
+    assert pointer in pointers(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [
         ({**story_payload(), "options": {"max_sentences": 0}}, "#/options/max_sentences"),
         ({**story_payload(), "options": {"max_sentences": 101}}, "#/options/max_sentences"),
         ({**story_payload(), "options": {"max_sentences": "5"}}, "#/options/max_sentences"),
@@ -81,11 +100,11 @@ def test_unreadable_bodies(
         ({**story_payload(), "options": {"max_words": 10_001}}, "#/options/max_words"),
         ({**story_payload(), "options": {"order": "date"}}, "#/options/order"),
         ({**story_payload(), "options": {"similarity": "bm25"}}, "#/options/similarity"),
-        ({**story_payload(), "options": {"colour": "red"}}, "#/options/colour"),
-        ({**story_payload(), "options": []}, "#/options"),
+        # The claim map's own options are unknown here.
+        ({**story_payload(), "options": {"min_support": 2}}, "#/options/min_support"),
     ],
 )
-def test_invalid_fields_are_named(client: FlaskClient, body: Any, pointer: str) -> None:
+def test_invalid_summary_options_are_named(client: FlaskClient, body: Any, pointer: str) -> None:
     response = client.post("/v1/summaries", json=body)
     assert response.status_code == 422
     assert response.get_json()["type"] == VALIDATION
@@ -98,14 +117,15 @@ def test_every_bad_field_is_listed(client: FlaskClient) -> None:
     assert set(pointers(response)) == {"#/articles/0/text", "#/articles/1/text", "#/options/order"}
 
 
-def test_nothing_summarisable(client: FlaskClient) -> None:
+@BOTH
+def test_nothing_summarisable(client: FlaskClient, path: str) -> None:
     body = {
         "articles": [
             {"id": "a", "text": "Photo: Lena Hart / Reuters\nPowered by automated translation"},
             {"id": "b", "text": "4.2231907-118273\nShort line."},
         ]
     }
-    response = client.post("/v1/summaries", json=body)
+    response = client.post(path, json=body)
     assert response.status_code == 422
     assert response.get_json()["type"].endswith("insufficient-content")
 
@@ -126,12 +146,14 @@ def small_app(encoder: SentenceEncoder, openapi: Any, spec: Any) -> FlaskClient:
     return app.test_client()
 
 
-def test_body_over_limit_is_413(small_app: FlaskClient) -> None:
+@BOTH
+def test_body_over_limit_is_413(small_app: FlaskClient, path: str) -> None:
     body = {"articles": [{"id": "a", "text": "word " * 10_000}]}
-    response = small_app.post("/v1/summaries", json=body)
+    response = small_app.post(path, json=body)
     assert response.status_code == 413
 
 
+@BOTH
 @pytest.mark.parametrize(
     ("articles", "pointer"),
     [
@@ -140,16 +162,19 @@ def test_body_over_limit_is_413(small_app: FlaskClient) -> None:
         ([{"id": str(i), "text": "Sentence here. " * 250} for i in range(2)], "#/articles"),
     ],
 )
-def test_configured_limits_are_422(small_app: FlaskClient, articles: Any, pointer: str) -> None:
-    response = small_app.post("/v1/summaries", json={"articles": articles})
+def test_configured_limits_are_422(
+    small_app: FlaskClient, path: str, articles: Any, pointer: str
+) -> None:
+    response = small_app.post(path, json={"articles": articles})
     assert response.status_code == 422
     assert pointer in pointers(response)
 
 
-def test_too_many_sentences(small_app: FlaskClient) -> None:
+@BOTH
+def test_too_many_sentences(small_app: FlaskClient, path: str) -> None:
     text = " ".join(f"Ship number {i} waited outside the harbour all day." for i in range(20))
     body = {"articles": [{"id": "a", "text": text}]}
-    response = small_app.post("/v1/summaries", json=body)
+    response = small_app.post(path, json=body)
     assert response.status_code == 422
     assert response.get_json()["type"].endswith("too-many-sentences")
 
@@ -163,6 +188,7 @@ def test_unknown_path_is_404(client: FlaskClient) -> None:
     ("method", "path"),
     [
         ("get", "/v1/summaries"),
+        ("get", "/v1/claims"),
         ("post", "/healthz"),
         ("delete", "/readyz"),
         ("put", "/openapi.yaml"),
@@ -174,34 +200,37 @@ def test_wrong_method_is_405(client: FlaskClient, method: str, path: str) -> Non
     assert "Allow" in response.headers
 
 
+@pytest.mark.parametrize(("path", "function"), OPERATIONS.items())
 def test_unexpected_fault_is_a_bare_500(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, path: str, function: str
 ) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     def explode(*_: Any, **__: Any) -> None:
         raise RuntimeError("secret detail in /srv/app/service/x.py")
 
-    monkeypatch.setattr("service.api.routes.summarize", explode)
-    response = client.post("/v1/summaries", json=story_payload())
+    monkeypatch.setattr(f"service.api.routes.{function}", explode)
+    response = client.post(path, json=story_payload())
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "secret" not in text and "Traceback" not in text and ".py" not in text
 
 
-def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient) -> None:
+@BOTH
+def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient, path: str) -> None:
     state = app.extensions["summarizer"]
     app.extensions["summarizer"] = dataclasses.replace(state, encoder=None)
-    response = client.post("/v1/summaries", json=story_payload(similarity="semantic"))
+    response = client.post(path, json=story_payload(similarity="semantic"))
     assert response.status_code == 503
     assert "Retry-After" in response.headers
     assert client.get("/readyz").status_code == 503
-    lexical = client.post("/v1/summaries", json=story_payload(similarity="lexical"))
+    lexical = client.post(path, json=story_payload(similarity="lexical"))
     assert lexical.status_code == 200
 
 
+@pytest.mark.parametrize(("path", "function"), OPERATIONS.items())
 def test_time_budget_ends_the_request_cleanly(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch, path: str, function: str
 ) -> None:
     import time as clock
 
@@ -212,9 +241,9 @@ def test_time_budget_ends_the_request_cleanly(
         for _ in range(100):  # 10 s at most, were the budget ignored
             clock.sleep(0.1)
 
-    monkeypatch.setattr("service.api.routes.summarize", slow)
+    monkeypatch.setattr(f"service.api.routes.{function}", slow)
     started = clock.perf_counter()
-    response = client.post("/v1/summaries", json=story_payload())
+    response = client.post(path, json=story_payload())
     assert clock.perf_counter() - started < 2.0
     assert response.status_code == 503
     assert response.get_json()["type"].endswith("time-budget-exceeded")
@@ -222,7 +251,7 @@ def test_time_budget_ends_the_request_cleanly(
     # The worker is not left broken: the next request is served.
     monkeypatch.undo()
     app.extensions["summarizer"] = state
-    assert client.post("/v1/summaries", json=story_payload()).status_code == 200
+    assert client.post(path, json=story_payload()).status_code == 200
 
 
 @pytest.mark.parametrize("depth", [33, 200])

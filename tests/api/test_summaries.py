@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service.summarize import SIMILARITY_KINDS
+from service.summarize import DISAGREEMENT_KINDS, RELATIONS, SIMILARITY_KINDS
+from tests.api.stories import FLOOD, flood_payload, words
 from tests.builders import BOILERPLATE_LINES, QUOTE, STORY, story_payload
 
 
@@ -116,3 +117,64 @@ def test_second_request_hits_the_embedding_cache(client: FlaskClient) -> None:
     meta = post(client, story_payload()).get_json()["meta"]
     assert meta["embedding_cache"]["misses"] == 0
     assert meta["embedding_cache"]["hits"] == meta["candidate_count"]
+
+
+def assert_agreement_fields(body: dict[str, Any], texts: dict[str, str]) -> None:
+    """Support counts agreement only: copies of one origin once, disagreements never."""
+    origin = {a["id"]: a["origin"] or a["id"] for a in body["articles"]}
+    assert set(origin) == set(texts)
+    for sentence in body["sentences"]:
+        first = sentence["citations"][0]
+        assert (first["relation"], first["similarity"]) == ("verbatim", 1.0)
+        cited = {c["article_id"] for c in sentence["citations"]}
+        assert 1 <= sentence["independent_support"] <= sentence["support"]
+        assert sentence["independent_support"] == len({origin[a] for a in cited})
+        for citation in sentence["citations"]:
+            assert citation["relation"] in RELATIONS
+            assert 0.0 <= citation["similarity"] <= 1.0
+        for disagreement in sentence["disagreements"]:
+            assert disagreement["kind"] in DISAGREEMENT_KINDS
+            assert disagreement["article_id"] not in cited
+            text = texts[disagreement["article_id"]]
+            span = text[disagreement["start"] : disagreement["end"]]
+            assert span and span == span.strip()
+            assert disagreement["value"] != disagreement["other"]
+
+
+@pytest.mark.parametrize("similarity", SIMILARITY_KINDS)
+def test_every_sentence_says_how_it_agrees(client: FlaskClient, similarity: str) -> None:
+    body = post(client, story_payload(similarity=similarity, max_sentences=20)).get_json()
+    for sentence in body["sentences"]:
+        assert {"independent_support", "disagreements"} <= set(sentence)
+    assert all("origin" in report for report in body["articles"])
+    assert_agreement_fields(body, STORY)
+
+
+@pytest.mark.parametrize("payload", [story_payload(), flood_payload()], ids=["port", "flood"])
+def test_verbatim_means_the_same_words(client: FlaskClient, payload: dict[str, Any]) -> None:
+    body = post(client, {**payload, "options": {"max_sentences": 20}}).get_json()
+    texts = {a["id"]: a["text"] for a in payload["articles"]}
+    relations = set()
+    for sentence in body["sentences"]:
+        for citation in sentence["citations"]:
+            cited = texts[citation["article_id"]][citation["start"] : citation["end"]]
+            same = words(cited) == words(sentence["text"])
+            assert citation["relation"] == ("verbatim" if same else "paraphrase"), cited
+            relations.add(citation["relation"])
+    assert relations == set(RELATIONS)
+
+
+@pytest.mark.parametrize("similarity", ["lexical", "hybrid"])
+def test_copies_count_once_and_disputes_are_listed(client: FlaskClient, similarity: str) -> None:
+    body = post(client, flood_payload(similarity=similarity, max_sentences=10)).get_json()
+    assert_agreement_fields(body, FLOOD)
+    assert {a["id"]: a["origin"] for a in body["articles"]} == {
+        "wire": None, "herald": "wire", "gazette": None
+    }
+    twelve = next(s for s in body["sentences"] if "12 people" in s["text"])
+    assert (twelve["support"], twelve["independent_support"]) == (2, 1)
+    [dispute] = twelve["disagreements"]
+    assert {k: dispute[k] for k in ("article_id", "kind", "value", "other")} == {
+        "article_id": "gazette", "kind": "number", "value": "12", "other": "15"
+    }
+    assert "15 people" in FLOOD["gazette"][dispute["start"] : dispute["end"]]

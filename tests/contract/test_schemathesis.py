@@ -4,8 +4,9 @@ Every operation of the spec is fuzzed (schema examples, coverage cases, then gen
 cases) against two apps: the lexical-only app (fast, no transformer) and, with fewer
 examples, the full hybrid app with the session's encoder. Each response must be no
 server error, have a documented status, conform to its schema and have a documented
-content type. Then every documented status of ``POST /v1/summaries`` is reached by
-an explicit request, and that response is checked the same way.
+content type. Then every documented status of ``POST /v1/summaries`` and
+``POST /v1/claims`` is reached by an explicit request, and that response is checked
+the same way.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 ENCODER_UNAVAILABLE = "tag:summarizer.service,2026:problems/encoder-unavailable"
 TIME_BUDGET_EXCEEDED = "tag:summarizer.service,2026:problems/time-budget-exceeded"
 LEXICAL = Settings(load_model=False, default_similarity="lexical")
+OPERATIONS = ("/v1/summaries", "/v1/claims")
+"""The operations that summarise or map articles: fuzzed with the encoder too."""
 
 # Hypothesis: bounded, reproducible, no per-example deadline (the first hybrid
 # request encodes, and CI machines are slow).
@@ -118,20 +121,26 @@ def test_lexical_app_keeps_the_contract(case: Any, lexical_app: Flask) -> None:
         assert response.content == SPEC_PATH.read_bytes()
 
 
-@schema.include(path="/v1/summaries").parametrize()
+@schema.include(path=list(OPERATIONS)).parametrize()
 @BOUNDED_HYBRID
 def test_hybrid_app_keeps_the_contract(case: Any, hybrid_app: Flask) -> None:
     case.call_and_validate(app=hybrid_app, checks=HYBRID_CHECKS)
 
 
-# --- every documented status of POST /v1/summaries, reached on purpose ---------------
+# --- every documented status of the two POST operations, reached on purpose ---------
 
 KEY = "contract-test-key"
 
 
-def _post(app: Flask, body: bytes, content_type: str = "application/json", **headers: str) -> Any:
+def _post(
+    app: Flask,
+    body: bytes,
+    content_type: str = "application/json",
+    path: str = "/v1/summaries",
+    **headers: str,
+) -> Any:
     with app.test_client() as client:
-        return client.post("/v1/summaries", data=body, content_type=content_type, headers=headers)
+        return client.post(path, data=body, content_type=content_type, headers=headers)
 
 
 def _story(**options: Any) -> bytes:
@@ -145,54 +154,59 @@ def _blank() -> bytes:
     return json.dumps({"articles": [{"id": "a", "text": "Hi."}]}).encode()
 
 
-def _reach(status: int, lexical_app: Flask, hybrid_app: Flask) -> TestResponse:
+def _reach(status: int, path: str, lexical_app: Flask, hybrid_app: Flask) -> TestResponse:
     if status == 200:
-        return _post(hybrid_app, _story(max_sentences=2))
+        options = {"max_sentences": 2} if path == "/v1/summaries" else {"max_claims": 2}
+        return _post(hybrid_app, _story(**options), path=path)
     if status == 400:
-        return _post(lexical_app, b'{"articles": [')
+        return _post(lexical_app, b'{"articles": [', path=path)
     if status == 401:
         keyed = create_app(Settings(load_model=False, default_similarity="lexical", api_keys=KEY))
-        return _post(keyed, _story(), Authorization="Bearer wrong-key")
+        return _post(keyed, _story(), path=path, Authorization="Bearer wrong-key")
     if status == 413:
         small = create_app(
             Settings(load_model=False, default_similarity="lexical", max_body_bytes=1024)
         )
-        return _post(small, _story())
+        return _post(small, _story(), path=path)
     if status == 415:
-        return _post(lexical_app, _story(), content_type="text/plain")
+        return _post(lexical_app, _story(), content_type="text/plain", path=path)
     if status == 422:
-        return _post(lexical_app, _blank())
+        return _post(lexical_app, _blank(), path=path)
     if status == 503:
-        return _post(lexical_app, _story(similarity="hybrid"))
+        return _post(lexical_app, _story(similarity="hybrid"), path=path)
     if status == 405:
         with lexical_app.test_client() as client:
-            return client.get("/v1/summaries")
+            return client.get(path)
     raise AssertionError(f"no request written for status {status}")
 
 
-def _documented_statuses() -> list[int]:
+def _documented_statuses(path: str) -> list[int]:
     import yaml
 
     spec = yaml.safe_load(SPEC_PATH.read_text())
-    return sorted(int(code) for code in spec["paths"]["/v1/summaries"]["post"]["responses"])
+    return sorted(int(code) for code in spec["paths"][path]["post"]["responses"])
 
 
 # 500 is documented but only an unexpected fault reaches it; tests/api covers it with
 # PROPAGATE_EXCEPTIONS off. Every other documented status must be reachable here.
-REACHABLE = [status for status in _documented_statuses() if status != 500]
+REACHABLE = [
+    (path, status) for path in OPERATIONS for status in _documented_statuses(path) if status != 500
+]
 
 
-def test_every_documented_status_has_a_request() -> None:
-    assert set(REACHABLE) == {200, 400, 401, 405, 413, 415, 422, 503}
+@pytest.mark.parametrize("path", OPERATIONS)
+def test_every_documented_status_has_a_request(path: str) -> None:
+    statuses = {status for documented, status in REACHABLE if documented == path}
+    assert statuses == {200, 400, 401, 405, 413, 415, 422, 503}
 
 
-@pytest.mark.parametrize("status", REACHABLE)
+@pytest.mark.parametrize(("path", "status"), REACHABLE)
 def test_documented_status_is_reachable_and_conforms(
-    status: int, lexical_app: Flask, hybrid_app: Flask
+    path: str, status: int, lexical_app: Flask, hybrid_app: Flask
 ) -> None:
-    response = _reach(status, lexical_app, hybrid_app)
+    response = _reach(status, path, lexical_app, hybrid_app)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
-    operation = schema["/v1/summaries"]["POST"]
+    operation = schema[path]["POST"]
     case = operation.Case(body={}, media_type="application/json")
     case.validate_response(response, checks=CONFORMANCE)
     if status >= 400:
@@ -206,16 +220,17 @@ def test_documented_status_is_reachable_and_conforms(
         assert "POST" in response.headers["Allow"]
 
 
-def test_time_budget_503_conforms(encoder: SentenceEncoder) -> None:
+@pytest.mark.parametrize("path", OPERATIONS)
+def test_time_budget_503_conforms(encoder: SentenceEncoder, path: str) -> None:
     """The other 503: the request outlives SUMMARIZER_REQUEST_TIMEOUT_SECONDS."""
     tight = create_app(Settings(request_timeout_seconds=0.001), encoder=encoder)
     articles = story_payload()["articles"]
     body = {"articles": [{**a, "id": f"{a['id']}-{i}"} for i in range(20) for a in articles]}
-    response = _post(tight, json.dumps(body).encode())
+    response = _post(tight, json.dumps(body).encode(), path=path)
     assert response.status_code == 503
     assert response.get_json()["type"] == TIME_BUDGET_EXCEEDED
     assert response.headers["Retry-After"].isdigit()
-    case = schema["/v1/summaries"]["POST"].Case(body={}, media_type="application/json")
+    case = schema[path]["POST"].Case(body={}, media_type="application/json")
     case.validate_response(response, checks=CONFORMANCE)
 
 
