@@ -23,9 +23,12 @@ from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
     Article,
+    Citation,
+    Disagreement,
     SummarizationError,
     Summary,
     SummaryOptions,
+    SummarySentence,
     load_encoder,
     summarize,
 )
@@ -172,21 +175,36 @@ def as_json(summary: Summary) -> dict[str, Any]:
 
 
 def as_text(summary: Summary, articles: dict[str, Article]) -> str:
-    """Numbered sentences, each followed by its numbered citations."""
+    """Numbered sentences, each followed by its numbered citations and its disputes."""
     lines = []
     for number, sentence in enumerate(summary.sentences, start=1):
         lines.append(f"{number}. {sentence.text}")
         for mark, citation in enumerate(sentence.citations, start=1):
-            where = f"sentence {citation.sentence_index + 1}, chars {citation.start}-{citation.end}"
             first = " (quoted)" if mark == 1 else ""
-            lines.append(f"   [{mark}] {citation.article_id}: {where}{first}")
+            lines.append(f"   [{mark}] {citation.article_id}: {_where(citation)}{first}")
+        for dispute in sentence.disagreements:
+            lines.append(
+                f"   disputed by {dispute.article_id}: {_where(dispute)}"
+                f" — {dispute.value} vs {dispute.other} ({dispute.kind})"
+            )
         lines.append("")
-    support = ", ".join(str(s.support) for s in summary.sentences)
+    support = ", ".join(_support(s) for s in summary.sentences)
     lines.append(f"{len(articles)} articles, {summary.sentence_count} sentences; support {support}")
     if summary.query is not None:
         verdict = "answered" if summary.query.focused else "little is relevant: general summary"
         lines.append(f"query: best relevance {summary.query.max_relevance:.2f} ({verdict})")
     return "\n".join(lines) + "\n"
+
+
+def _where(span: Citation | Disagreement) -> str:
+    return f"sentence {span.sentence_index + 1}, chars {span.start}-{span.end}"
+
+
+def _support(sentence: SummarySentence) -> str:
+    """``4``, or ``4 (2 independent)`` when copies of one origin are among the four."""
+    if sentence.independent_support == sentence.support:
+        return str(sentence.support)
+    return f"{sentence.support} ({sentence.independent_support} independent)"
 
 
 if __name__ == "__main__":

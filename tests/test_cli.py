@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from service.cli import main
+from tests.api.stories import FLOOD, flood_payload
 from tests.builders import STORY, story_payload
 
 
@@ -74,3 +76,24 @@ def test_encoder_settings_come_from_the_service_variables(
     assert "SUMMARIZER_ENCODER_PARALLELISM" in capsys.readouterr().err
     # Lexical needs no encoder, so no encoder setting is read.
     assert run(str(story_dir), "--similarity", "lexical")[0] == 0
+
+
+def test_text_shows_disputes_and_independent_support(tmp_path: Path) -> None:
+    for name, text in FLOOD.items():
+        (tmp_path / f"{name}.txt").write_text(text)
+    status, text = run(str(tmp_path), "--similarity", "lexical", "--max-sentences", "10")
+    assert status == 0
+    disputed = r"   disputed by \w+: sentence \d+, chars \d+-\d+ — (12 vs 15|15 vs 12) \(number\)"
+    assert re.search(disputed, text), text
+    # The folder is read in name order: herald comes first, wire is its copy.
+    assert "2 (1 independent)" in text.splitlines()[-1]
+
+
+def test_json_carries_the_agreement_fields(tmp_path: Path) -> None:
+    path = tmp_path / "flood.json"
+    path.write_text(json.dumps(flood_payload()))
+    status, text = run(str(path), "--json", "--similarity", "lexical")
+    assert status == 0
+    sentence = json.loads(text)["sentences"][0]
+    assert {"independent_support", "disagreements"} <= set(sentence)
+    assert {"relation", "similarity"} <= set(sentence["citations"][0])
