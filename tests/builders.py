@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
+import scipy.sparse as sp
 
 from service.summarize import Article, SentenceEncoder, Summary, SummaryOptions, summarize
+from service.summarize.support import Match, find_agreeing_support
 
 QUOTE = "We will not go back to work until the safety rules are restored"
 
@@ -110,3 +114,11 @@ def run(
         SummaryOptions(similarity=kind, **options),  # type: ignore[arg-type]
         encoder=encoder,
     )
+
+
+def find_support(
+    similarity: sp.csr_matrix, articles: npt.NDArray[np.int64], *, threshold: float
+) -> list[list[Match]]:
+    """Support by similarity alone: every sentence has the same words, so none disagrees."""
+    texts = [""] * similarity.shape[0]
+    return find_agreeing_support(similarity, articles, texts, threshold=threshold)[0]

@@ -7,6 +7,7 @@ dataclasses and returns a ``Summary``.
 from __future__ import annotations
 
 from .candidates import ArticleCache
+from .claims import map_claims
 from .embeddings import MODEL_NAME, SentenceEncoder
 from .errors import (
     ConvergenceError,
@@ -16,11 +17,18 @@ from .errors import (
     TooManySentences,
 )
 from .models import (
+    DISAGREEMENT_KINDS,
     ORDERS,
+    RELATIONS,
     SIMILARITY_KINDS,
     Article,
+    ArticleClaims,
     ArticleReport,
     Citation,
+    Claim,
+    ClaimMap,
+    ClaimOptions,
+    Disagreement,
     QueryReport,
     Summary,
     SummaryOptions,
@@ -53,6 +61,14 @@ def load_encoder(**kwargs: object) -> SentenceEncoder:
 
 __all__ = [
     "DEFAULT_PARAMS",
+    "DISAGREEMENT_KINDS",
+    "RELATIONS",
+    "ArticleClaims",
+    "Claim",
+    "ClaimMap",
+    "ClaimOptions",
+    "Disagreement",
+    "map_claims",
     "MODEL_NAME",
     "ORDERS",
     "SIMILARITY_KINDS",

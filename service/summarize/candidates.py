@@ -10,6 +10,7 @@ that the caller owns and passes in.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import numpy.typing as npt
 
 from .boilerplate import classify, is_unpunctuated
 from .models import Article, ArticleReport, Span
+from .origins import find_origins
 from .params import SegmentationParams
 from .segmentation import split_blocks, split_sentences
 
@@ -117,14 +119,23 @@ class ArticleCache:
 class Candidates:
     """The candidate sentences of a request, and what segmentation reports.
 
+    A wire story run by several outlets is one origin: a sentence of a copy article
+    that the article it copies already has (same words, case, punctuation and spacing
+    aside) is not a candidate of its own but a copy of that one, so each claim of the
+    wire story is ranked once and cites every outlet that ran it.
+
     Attributes:
         spans: Where each sentence stands: article index, position among all the
             article's sentences, character offsets; shape (n,).
         texts: Each sentence's text, ``articles[a].text[start:end]``.
         article_of: Article index of each sentence, shape (n,).
+        origin_of: Index of the first article of each sentence's copy group (its
+            own article when that is no copy), shape (n,).
         positions: Position of each sentence in its article, shape (n,).
         quality: 1.0 for a clean cut, lower for a cut of a run-on article or by a
             length limit, shape (n,).
+        copies: For each sentence, the same sentence in the other articles of its
+            copy group, in article order.
         reports: What segmentation made of each article, in request order.
         cache: The article cache's ``hits`` and ``misses`` for this request.
     """
@@ -132,8 +143,10 @@ class Candidates:
     spans: tuple[Span, ...]
     texts: tuple[str, ...]
     article_of: npt.NDArray[np.int64]
+    origin_of: npt.NDArray[np.int64]
     positions: npt.NDArray[np.float64]
     quality: npt.NDArray[np.float64]
+    copies: tuple[tuple[Span, ...], ...]
     reports: tuple[ArticleReport, ...]
     cache: dict[str, int]
 
@@ -145,11 +158,24 @@ class Candidates:
         """Sentences of all the articles, boilerplate included."""
         return sum(report.sentence_count for report in self.reports)
 
+    @property
+    def candidate_count(self) -> int:
+        """Candidate sentences of all the articles, copies included."""
+        return sum(report.candidate_count for report in self.reports)
+
+
+def same_words(text: str) -> str:
+    """``text`` with case, punctuation and spacing aside: the key of a verbatim copy."""
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+_WORDS = re.compile(r"\w+")
+
 
 def find_candidates(
     articles: Sequence[Article], params: SegmentationParams, cache: ArticleCache
 ) -> Candidates:
-    """Cut every article (through ``cache``) and keep its candidate sentences.
+    """Cut every article (through ``cache``), find wire copies, keep the candidates.
 
     Args:
         articles: The sources, in request order.
@@ -158,36 +184,79 @@ def find_candidates(
             ``ArticleCache()`` for none.
 
     Returns:
-        The candidates, in article order, then position.
+        The candidates, in article order, then position; a copy article's sentences
+        that its origin has too are copies, not candidates.
     """
-    spans: list[Span] = []
-    quality: list[float] = []
-    reports: list[ArticleReport] = []
     counts = {"hits": 0, "misses": 0}
-    for index, article in enumerate(articles):
+    cuts: list[ArticleCut] = []
+    for article in articles:
         cut, hit = cache.cut(article.text)
         counts["hits" if hit else "misses"] += 1
-        for position, start, end, forced in cut.kept:
-            spans.append(Span(index, position, start, end))
-            quality.append(params.unpunctuated_quality if (cut.run_on or forced) else 1.0)
-        reports.append(
-            ArticleReport(
-                id=article.id,
-                sentence_count=cut.sentence_count,
-                candidate_count=len(cut.kept),
-                boilerplate_count=cut.sentence_count - len(cut.kept),
-            )
+        cuts.append(cut)
+    origins = find_origins(
+        [article.text for article in articles], urls=[article.url for article in articles]
+    )
+    reports = tuple(
+        ArticleReport(
+            id=article.id,
+            sentence_count=cut.sentence_count,
+            candidate_count=len(cut.kept),
+            boilerplate_count=cut.sentence_count - len(cut.kept),
+            origin=None if origin is None else articles[origin].id,
         )
+        for article, cut, origin in zip(articles, cuts, origins, strict=True)
+    )
+    return _collapse(articles, cuts, origins, params, reports, counts)
+
+
+def _collapse(
+    articles: Sequence[Article],
+    cuts: list[ArticleCut],
+    origins: list[int | None],
+    params: SegmentationParams,
+    reports: tuple[ArticleReport, ...],
+    counts: dict[str, int],
+) -> Candidates:
+    """The candidates, each sentence a copy group already holds made a copy of it."""
+    spans: list[Span] = []
+    quality: list[float] = []
+    origin_of: list[int] = []
+    copies: list[list[Span]] = []
+    held: dict[tuple[int, str], int] = {}  # (origin, words) -> candidate
+    for index, (article, cut) in enumerate(zip(articles, cuts, strict=True)):
+        known = origins[index]
+        origin = index if known is None else known
+        for position, start, end, forced in cut.kept:
+            span = Span(index, position, start, end)
+            key = (origin, same_words(article.text[start:end]))
+            found = held.get(key) if (origin != index and params.collapse_copies) else None
+            if found is not None and spans[found].article_index != index:
+                copies[found].append(span)
+                continue
+            held.setdefault(key, len(spans))
+            spans.append(span)
+            quality.append(params.unpunctuated_quality if (cut.run_on or forced) else 1.0)
+            origin_of.append(origin)
+            copies.append([])
     n = len(spans)
     return Candidates(
         spans=tuple(spans),
         texts=tuple(articles[s.article_index].text[s.start : s.end] for s in spans),
         article_of=np.fromiter((s.article_index for s in spans), dtype=np.int64, count=n),
+        origin_of=np.asarray(origin_of, dtype=np.int64),
         positions=np.fromiter((s.position for s in spans), dtype=np.float64, count=n),
         quality=np.asarray(quality, dtype=np.float64),
-        reports=tuple(reports),
+        copies=tuple(tuple(group) for group in copies),
+        reports=reports,
         cache=counts,
     )
 
 
-__all__ = ["ArticleCache", "ArticleCut", "Candidates", "cut_article", "find_candidates"]
+__all__ = [
+    "ArticleCache",
+    "ArticleCut",
+    "Candidates",
+    "cut_article",
+    "find_candidates",
+    "same_words",
+]

@@ -59,6 +59,8 @@ THRESHOLD = 0.8
 # About two sentences of news (44 words): a brief that short is never a copy by text alone,
 # since one quoted paragraph would make it one.
 MIN_SHINGLES = 40
+EXACT_UP_TO = 32
+"""Up to this many eligible articles, every pair is compared exactly instead of by LSH."""
 
 # MinHash: 64 permutations, 32 bands of 2. Pairs at J >= 0.36 are proposed with
 # probability >= 0.989; two articles on one story (J ~ 0.02) with probability ~0.013, so
@@ -129,7 +131,12 @@ def find_origins(
     parent = list(range(len(texts)))
     _join_same_urls(parent, urls)
     eligible = [i for i, fingerprints in enumerate(shingles) if fingerprints.size >= min_shingles]
-    for first, second in _candidate_pairs([shingles[i] for i in eligible], eligible):
+    if len(eligible) <= EXACT_UP_TO:
+        # A few dozen articles: every pair checked exactly costs less than the LSH index.
+        pairs = [(a, b) for n, a in enumerate(eligible) for b in eligible[n + 1 :]]
+    else:
+        pairs = _candidate_pairs([shingles[i] for i in eligible], eligible)
+    for first, second in pairs:
         if _find(parent, first) != _find(parent, second):
             if containment(shingles[first], shingles[second]) >= threshold:
                 _union(parent, first, second)

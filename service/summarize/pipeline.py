@@ -19,13 +19,14 @@ each the record the one before produced:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 
 import numpy as np
 import scipy.sparse as sp
 
-from .candidates import ArticleCache, Candidates, find_candidates
+from .candidates import ArticleCache, Candidates, find_candidates, same_words
 from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
 from .focus import Focus, query_text
 from .models import (
@@ -33,6 +34,8 @@ from .models import (
     SIMILARITY_KINDS,
     Article,
     Citation,
+    Disagreement,
+    Relation,
     Span,
     Summary,
     SummaryOptions,
@@ -82,6 +85,55 @@ def summarize(
         TooManySentences: If the articles exceed ``max_sentences_considered``.
     """
     options = options or SummaryOptions()
+    ranked = rank_story(
+        articles,
+        options,
+        encoder=encoder,
+        max_sentences_considered=max_sentences_considered,
+        params=params,
+        article_cache=article_cache,
+    )
+    focus = ranked.focus if (ranked.focus is not None and ranked.focus.focused) else None
+    selection = params.selection.focused(params.query) if focus else params.selection
+    choice = select_sentences(
+        ranked.candidates, ranked.ranking, ranked.lexical, focus, options, selection
+    )
+    ranked.clock.lap("select")
+    return _assemble(articles, ranked, choice, options)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Every stage up to selection: the candidates and their final ranking.
+
+    Attributes:
+        candidates: The candidate sentences.
+        ranking: Their final ranking (semantic or hybrid re-rank, else lexical).
+        lexical: The lexical ranking when ``ranking`` comes from a shortlist (its
+            repeats are blocked too), else None.
+        focus: The query's focus (None without a query).
+        encoded: What the encoder made of the shortlist (None for lexical).
+        clock: The stages' timings so far.
+    """
+
+    candidates: Candidates
+    ranking: Ranking
+    lexical: Ranking | None
+    focus: Focus | None
+    encoded: Encoded | None
+    clock: _Stopwatch
+
+
+def rank_story(
+    articles: Sequence[Article],
+    options: SummaryOptions,
+    *,
+    encoder: Encoder | None,
+    max_sentences_considered: int | None,
+    params: RankingParams,
+    article_cache: ArticleCache | None,
+) -> Ranked:
+    """Segment, focus, rank lexically and re-rank semantically (see :func:`summarize`)."""
     _check(articles, options)
     if options.similarity != "lexical" and encoder is None:
         raise EncoderUnavailable(f"similarity {options.similarity!r} needs the sentence encoder")
@@ -94,19 +146,11 @@ def summarize(
     focus, vectors = _focus(candidates, options, params, clock)
     lexical = _lexical_ranking(candidates, vectors, focus, options, params, clock)
     if encoder is None or options.similarity == "lexical":
-        ranking, encoded = _needed(lexical), None
-    else:
-        encoded, focus, ranking = _semantic_rerank(
-            encoder, candidates, vectors, focus, lexical, options, params, clock
-        )
-    focused = focus if (focus is not None and focus.focused) else None
-    selection = params.selection.focused(params.query) if focused else params.selection
-    choice = select_sentences(
-        candidates, ranking, lexical if lexical is not ranking else None, focused, options,
-        selection,
+        return Ranked(candidates, _needed(lexical), None, focus, None, clock)
+    encoded, focus, ranking = _semantic_rerank(
+        encoder, candidates, vectors, focus, lexical, options, params, clock
     )
-    clock.lap("select")
-    return _assemble(articles, candidates, ranking, choice, focus, encoded, options, clock)
+    return Ranked(candidates, ranking, lexical, focus, encoded, clock)
 
 
 def _check(articles: Sequence[Article], options: SummaryOptions) -> None:
@@ -211,26 +255,17 @@ def _needed(ranking: Ranking | None) -> Ranking:
 
 
 def _assemble(
-    articles: Sequence[Article],
-    candidates: Candidates,
-    ranking: Ranking,
-    choice: Choice,
-    focus: Focus | None,
-    encoded: Encoded | None,
-    options: SummaryOptions,
-    clock: _Stopwatch,
+    articles: Sequence[Article], ranked: Ranked, choice: Choice, options: SummaryOptions
 ) -> Summary:
     """The summary: each chosen sentence with its score, support and citations."""
+    candidates, ranking, focus = ranked.candidates, ranked.ranking, ranked.focus
     chosen = list(choice.chosen)
     if options.order == "source":
         chosen.sort(key=lambda index: _reading_key(articles, candidates.spans[index]))
     best = float(choice.scores.max())
     sentences = []
     for index in chosen:
-        citations = tuple(
-            _citation(articles, candidates.spans[i])
-            for i in (index, *ranking.same_claim[index])
-        )
+        citations = cite(articles, candidates, ranking, index)
         sentences.append(
             SummarySentence(
                 text=candidates.texts[index],
@@ -239,27 +274,95 @@ def _assemble(
                 citations=citations,
                 centrality=round(float(ranking.centrality[index]), 6),
                 relevance=None if focus is None else round(float(focus.relevance[index]), 6),
+                independent_support=origins_of(candidates, ranking, index),
+                disagreements=disputes(articles, candidates, ranking, index),
             )
         )
     return Summary(
         sentences=tuple(sentences),
         articles=candidates.reports,
         sentence_count=candidates.sentence_count,
-        candidate_count=len(candidates),
+        candidate_count=candidates.candidate_count,
         similarity=options.similarity,
-        timings_ms=clock.timings,
-        embedding_cache=None if encoded is None else encoded.cache,
+        timings_ms=ranked.clock.timings,
+        embedding_cache=None if ranked.encoded is None else ranked.encoded.cache,
         article_cache=candidates.cache,
         query=None if focus is None else focus.report(),
     )
 
 
-def _citation(articles: Sequence[Article], span: Span) -> Citation:
+def cite(
+    articles: Sequence[Article],
+    candidates: Candidates,
+    ranking: Ranking,
+    index: int,
+    skip: Collection[int] = (),
+) -> tuple[Citation, ...]:
+    """Where sentence ``index`` stands, then every article that says it: its wire
+    copies, the agreeing sentences of other articles (but those in ``skip``) and their
+    copies; one citation an article, in that order."""
+    words = same_words(candidates.texts[index])
+    cited: dict[int, Citation] = {}
+    for span in (candidates.spans[index], *candidates.copies[index]):
+        cited.setdefault(span.article_index, _citation(articles, span, "verbatim", 1.0))
+    for other, similarity in zip(
+        ranking.same_claim[index], ranking.similarity_to[index], strict=True
+    ):
+        if other in skip:
+            continue
+        relation: Relation = (
+            "verbatim" if same_words(candidates.texts[other]) == words else "paraphrase"
+        )
+        for span in (candidates.spans[other], *candidates.copies[other]):
+            cited.setdefault(
+                span.article_index,
+                _citation(articles, span, relation, round(min(similarity, 1.0), 6)),
+            )
+    return tuple(cited.values())
+
+
+def disputes(
+    articles: Sequence[Article], candidates: Candidates, ranking: Ranking, index: int
+) -> tuple[Disagreement, ...]:
+    """The sentences of other articles that give another value for what ``index`` says."""
+    found = []
+    for dissent in ranking.dissent[index]:
+        span = candidates.spans[dissent.sentence]
+        found.append(
+            Disagreement(
+                article_id=articles[span.article_index].id,
+                sentence_index=span.position,
+                start=span.start,
+                end=span.end,
+                kind=dissent.conflict.kind,
+                value=dissent.conflict.value,
+                other=dissent.conflict.other,
+                similarity=round(min(dissent.similarity, 1.0), 6),
+            )
+        )
+    return tuple(found)
+
+
+def origins_of(
+    candidates: Candidates, ranking: Ranking, index: int, skip: Collection[int] = ()
+) -> int:
+    """How many origins say what sentence ``index`` says, its own included (the
+    agreeing sentences in ``skip`` left out)."""
+    origin_of = candidates.origin_of
+    members = (int(origin_of[j]) for j in ranking.same_claim[index] if j not in skip)
+    return len({int(origin_of[index]), *members})
+
+
+def _citation(
+    articles: Sequence[Article], span: Span, relation: Relation, similarity: float
+) -> Citation:
     return Citation(
         article_id=articles[span.article_index].id,
         sentence_index=span.position,
         start=span.start,
         end=span.end,
+        relation=relation,
+        similarity=similarity,
     )
 
 
@@ -285,4 +388,4 @@ class _Stopwatch:
         self._started = now
 
 
-__all__ = ["summarize"]
+__all__ = ["Ranked", "cite", "disputes", "origins_of", "rank_story", "summarize"]

@@ -9,7 +9,7 @@ semantic re-rank (:mod:`.semantic`) refines on a shortlist and selection consume
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,7 @@ from .centrality import lexrank_scores
 from .focus import Focus, focused_prior, lexical_relevance
 from .params import GraphParams, QueryParams
 from .similarity import similarity_graph, tfidf_vectors, tokenize
-from .support import find_support
+from .support import Dissent, find_agreeing_support
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -43,9 +43,12 @@ class Ranking:
         article_of: Article index of each sentence, shape (n,).
         centrality: Walk centrality scaled so that the average sentence of the
             graph has 1.0, shape (n,).
-        scores: Centrality times quality, raised by support, shape (n,).
+        scores: Centrality times quality, raised by independent support, shape (n,).
         same_claim: For each sentence, by article, the sentences of other
-            articles that say what it says.
+            articles that say what it says (and agree with it).
+        similarity_to: For each sentence, the similarity of each of ``same_claim``.
+        dissent: For each sentence, by article, the sentences of other articles
+            that report the same fact with another value.
         threshold: The similarity at which ``graph`` makes two sentences say the
             same thing (and so repeat each other in a summary).
     """
@@ -55,6 +58,8 @@ class Ranking:
     centrality: FloatArray
     scores: FloatArray
     same_claim: list[list[int]]
+    similarity_to: list[list[float]]
+    dissent: list[list[Dissent]]
     threshold: float
 
 
@@ -109,60 +114,102 @@ def rank_lexically(
         min_similarity=params.min_similarity,
         keep_above=threshold,
     )
-    return rank(
-        graph,
-        walk,
-        candidates.quality,
-        candidates.article_of,
-        threshold=threshold,
-        support_weight=params.support_weight,
-    )
+    return rank(graph, walk, candidates, threshold=threshold, support_weight=params.support_weight)
 
 
 def rank(
     graph: sp.csr_matrix,
     walk: Walk,
-    quality: FloatArray,
-    article_of: IntArray,
+    candidates: Candidates,
     *,
     threshold: float,
     support_weight: float,
     fallback: Ranking | None = None,
     index: IntArray | None = None,
 ) -> Ranking:
-    """Centrality raised by support, over one graph.
+    """Centrality raised by independent support, over one graph.
 
     Args:
-        graph: Sentence similarity, shape (n, n).
-        walk: The walk's jump weights, shape (n,), and jump probability.
-        quality: Score factor of each sentence, shape (n,).
-        article_of: Article index of each sentence, shape (n,).
+        graph: Similarity of the ranked sentences (every candidate, or the ones
+            ``index`` names), shape (m, m).
+        walk: The walk's jump weights, shape (m,), and jump probability.
+        candidates: Every candidate sentence.
         threshold: Similarity at which two sentences say the same thing.
-        support_weight: How much each extra supporting article raises a score.
+        support_weight: How much each extra independent source raises a score.
         fallback: The lexical ranking of every sentence, when ``graph`` covers a
-            shortlist: an article this graph finds no match in may still support
-            a sentence through a lexical match.
+            shortlist: an article this graph finds no match in (neither agreeing nor
+            disagreeing) may still support a sentence through a lexical match.
         index: Where this graph's sentences stand among all (with a shortlist);
-            ``same_claim`` is then in that index space.
+            ``same_claim`` and ``dissent`` are in that index space anyway.
 
     Returns:
-        The ranking, in this graph's index space (but ``same_claim``).
+        The ranking, in this graph's index space (but ``same_claim`` and ``dissent``).
     """
+    where = np.arange(len(candidates)) if index is None else index
+    article_of = candidates.article_of[where]
     centrality = lexrank_scores(graph, prior=walk.jump, damping=walk.damping) * len(walk.jump)
-    matches = find_support(graph, article_of, threshold=threshold)
+    matches, dissents = find_agreeing_support(
+        graph, article_of, [candidates.texts[i] for i in where.tolist()], threshold=threshold
+    )
     same_claim: list[list[int]] = []
-    for row, group in enumerate(matches):
-        if index is None:
-            same_claim.append([match.sentence for match in group])
-            continue
-        found = {int(article_of[m.sentence]): int(index[m.sentence]) for m in group}
+    similarity_to: list[list[float]] = []
+    dissent: list[list[Dissent]] = []
+    for row, (group, against) in enumerate(zip(matches, dissents, strict=True)):
+        found = {int(article_of[m.sentence]): (int(where[m.sentence]), m.similarity) for m in group}
+        doubt = {int(article_of[d.sentence]): _moved(d, where) for d in against}
         if fallback is not None:
-            for other in fallback.same_claim[int(index[row])]:
-                found.setdefault(int(fallback.article_of[other]), other)
-        same_claim.append([found[article] for article in sorted(found)])
-    support = np.fromiter((1 + len(g) for g in same_claim), dtype=np.float64, count=len(matches))
-    scores = centrality * quality * (1.0 + support_weight * (support - 1))
-    return Ranking(graph, article_of, centrality, scores, same_claim, threshold)
+            _fall_back(fallback, int(where[row]), found, doubt)
+        same_claim.append([found[article][0] for article in sorted(found)])
+        similarity_to.append([found[article][1] for article in sorted(found)])
+        dissent.append([doubt[article] for article in sorted(doubt)])
+    independent = independent_support(candidates, where, same_claim)
+    scores = centrality * candidates.quality[where] * (1.0 + support_weight * (independent - 1))
+    return Ranking(
+        graph, article_of, centrality, scores, same_claim, similarity_to, dissent, threshold
+    )
+
+
+def _moved(dissent: Dissent, where: IntArray) -> Dissent:
+    return replace(dissent, sentence=int(where[dissent.sentence]))
+
+
+def _fall_back(
+    fallback: Ranking,
+    sentence: int,
+    found: dict[int, tuple[int, float]],
+    doubt: dict[int, Dissent],
+) -> None:
+    """Add the lexical ranking's support and dissent of ``sentence`` from the articles
+    this graph has no word on."""
+    for other, value in zip(
+        fallback.same_claim[sentence], fallback.similarity_to[sentence], strict=True
+    ):
+        article = int(fallback.article_of[other])
+        if article not in doubt:
+            found.setdefault(article, (other, value))
+    for against in fallback.dissent[sentence]:
+        article = int(fallback.article_of[against.sentence])
+        if article not in found:
+            doubt.setdefault(article, against)
+
+
+def independent_support(
+    candidates: Candidates, where: IntArray, same_claim: list[list[int]]
+) -> FloatArray:
+    """How many origins say what each sentence says (its own included), shape (m,).
+
+    Origins, not articles: a sentence's wire copies run by other outlets are one
+    source with it, as are agreeing sentences of two copies of one story.
+    """
+    origin_of = candidates.origin_of
+    return np.fromiter(
+        (
+            len({int(origin_of[i]), *(int(origin_of[j]) for j in group)})
+            for i, group in zip(where.tolist(), same_claim, strict=True)
+        ),
+        dtype=np.float64,
+        count=len(same_claim),
+    )
 
 
 def lift(local: Ranking, shortlist: IntArray, fallback: Ranking | None) -> Ranking:
@@ -192,14 +239,28 @@ def lift(local: Ranking, shortlist: IntArray, fallback: Ranking | None) -> Ranki
     centrality = fallback.centrality.copy()
     centrality[shortlist] = local.centrality
     same_claim = list(fallback.same_claim)
+    similarity_to = list(fallback.similarity_to)
+    dissent = list(fallback.dissent)
     for row, position in enumerate(shortlist.tolist()):
         same_claim[position] = local.same_claim[row]
-    return Ranking(graph, fallback.article_of, centrality, scores, same_claim, local.threshold)
+        similarity_to[position] = local.similarity_to[row]
+        dissent[position] = local.dissent[row]
+    return Ranking(
+        graph,
+        fallback.article_of,
+        centrality,
+        scores,
+        same_claim,
+        similarity_to,
+        dissent,
+        local.threshold,
+    )
 
 
 __all__ = [
     "Ranking",
     "Walk",
+    "independent_support",
     "lead_prior",
     "lexical_relevance_to",
     "lexical_vectors",

@@ -114,10 +114,12 @@ def _coverage_problem(
     """The concepts, terms and constraints coverage selection chooses under."""
     # ROUGE's tokens, cut once for the concepts and for the expected-matches term.
     tokens = [rouge_words(text) for text in candidates.texts]
+    # Per origin, a wire story's copies in other outlets count as one source.
+    units = candidates.origin_of if params.per_origin else candidates.article_of
     concepts, weights = concept_matrix(
         [word_pairs(words, stems) for words, stems in tokens],
-        candidates.article_of,
-        _concept_rules(candidates, focus, params),
+        units,
+        _concept_rules(units, focus, params),
         position=candidates.positions,
     )
     if focus is not None and params.focus_concept_weight > 0:
@@ -152,9 +154,9 @@ def _coverage_problem(
 
 
 def _concept_rules(
-    candidates: Candidates, focus: Focus | None, params: SelectionParams
+    units: npt.NDArray[np.int64], focus: Focus | None, params: SelectionParams
 ) -> ConceptRules:
-    n_articles = len(np.unique(candidates.article_of))
+    n_articles = len(np.unique(units))
     return ConceptRules(
         min_articles=min_articles_for(n_articles, params.min_share),
         position_decay=params.position_decay,

@@ -120,8 +120,7 @@ def rerank(
     local = rank(
         graph,
         walk,
-        candidates.quality[shortlist],
-        candidates.article_of[shortlist],
+        candidates,
         threshold=threshold,
         support_weight=params.support_weight,
         fallback=fallback,

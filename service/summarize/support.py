@@ -10,11 +10,14 @@ group becomes the citations of the sentence if it is chosen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+from .agreement import Conflict, disagreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,48 +28,82 @@ class Match:
     similarity: float
 
 
-def find_support(
+@dataclass(frozen=True, slots=True)
+class Dissent:
+    """The sentence of another article that gives another value for a sentence's claim."""
+
+    sentence: int
+    similarity: float
+    conflict: Conflict
+
+
+def find_agreeing_support(
     similarity: sp.csr_matrix,
     articles: npt.NDArray[np.int64],
+    texts: Sequence[str],
     *,
     threshold: float,
-) -> list[list[Match]]:
-    """For each sentence, the best match in every other article above ``threshold``.
+) -> tuple[list[list[Match]], list[list[Dissent]]]:
+    """For each sentence, the best agreeing match in every other article above
+    ``threshold``, and the articles whose matches all disagree with it.
+
+    Similar is not the same: "The quake killed 12 people" and "The quake killed 15
+    people" are close in any graph, but the second contradicts the first, so it is
+    no support (:func:`agreement.disagreement` decides). An article supports a
+    sentence through its most similar sentence that agrees; an article whose similar
+    sentences all disagree is a dissent, through the most similar of them.
 
     Args:
         similarity: Symmetric sentence similarity, shape (n_sentences, n_sentences).
         articles: Article index of each sentence, shape (n_sentences,).
+        texts: Each sentence's text.
         threshold: Least similarity of two sentences that say the same thing, in (0, 1].
 
     Returns:
-        For each sentence, its matches ordered by article index; support is
-        ``1 + len(matches)``.
+        ``(support, dissent)``: for each sentence, its agreeing matches and its
+        dissents, each ordered by article index.
 
     Raises:
         ValueError: If ``threshold`` is out of range or the shapes differ.
     """
+    rows, columns, values = _ranked_edges(similarity, articles, threshold)
+    n = similarity.shape[0]
+    support: list[list[Match]] = [[] for _ in range(n)]
+    dissent: list[list[Dissent]] = [[] for _ in range(n)]
+    settled: set[tuple[int, int]] = set()  # (row, article) with a supporting match
+    doubted: dict[tuple[int, int], Dissent] = {}
+    for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
+        key = (row, int(articles[column]))
+        if key in settled:
+            continue
+        conflict = None if texts[row] == texts[column] else disagreement(texts[row], texts[column])
+        if conflict is None:
+            settled.add(key)
+            doubted.pop(key, None)
+            support[row].append(Match(column, value))
+        elif key not in doubted:
+            doubted[key] = Dissent(column, value, conflict)
+    for (row, _), found in sorted(doubted.items()):
+        dissent[row].append(found)
+    return support, dissent
+
+
+def _ranked_edges(
+    similarity: sp.csr_matrix, articles: npt.NDArray[np.int64], threshold: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Edges between articles at least ``threshold`` strong: per row and article, the
+    strongest first (ties to the earlier sentence)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     n = similarity.shape[0]
     if articles.shape != (n,):
         raise ValueError(f"articles must have shape ({n},), got {articles.shape}")
     matrix = sp.csr_matrix(similarity)
-    counts = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
     columns = matrix.indices.astype(np.int64)
     values = matrix.data
     own = np.asarray(articles, dtype=np.int64)
     keep = np.flatnonzero((values >= threshold) & (own[columns] != own[rows]))
     rows, columns, values = rows[keep], columns[keep], values[keep]
-    other = own[columns]
-    # Per row and article, the strongest first; ties go to the earlier
-    # sentence, so the result is deterministic.
-    order = np.lexsort((columns, -values, other, rows))
-    rows, columns, values, other = rows[order], columns[order], values[order], other[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (other[1:] != other[:-1])
-    rows, columns, values = rows[first], columns[first], values[first]
-    groups: list[list[Match]] = [[] for _ in range(n)]
-    for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
-        groups[row].append(Match(column, value))
-    return groups
+    order = np.lexsort((columns, -values, own[columns], rows))
+    return rows[order], columns[order], np.asarray(values[order], dtype=np.float64)

@@ -374,6 +374,8 @@ def _ranking_of(
         np.ones(n),
         np.asarray(scores, dtype=np.float64),
         [[] for _ in range(n)],
+        [[] for _ in range(n)],
+        [[] for _ in range(n)],
         threshold=0.45,
     )
 

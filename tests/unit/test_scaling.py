@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from service.summarize import similarity
 from service.summarize.similarity import similarity_graph, tfidf_vectors, tokenize
-from service.summarize.support import find_support
+from tests.builders import find_support
 
 
 def _dense_graph(

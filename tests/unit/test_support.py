@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from service.summarize.support import Match, find_support
+from service.summarize.support import Match
+from tests.builders import find_support
 
 
 def graph(n: int, edges: dict[tuple[int, int], float]) -> sp.csr_matrix:

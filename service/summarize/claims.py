@@ -1,0 +1,141 @@
+"""The claim map: every claim of a story, who reports it, and who disputes it.
+
+A claim is a group of sentences across articles that say the same thing: a sentence
+and the agreeing sentences of other articles that support it (the citation groups a
+summary shows), with their wire copies. The ranking is the summariser's (every stage
+up to selection), so a claim's ``score`` and support mean what they mean in a
+summary. Claims are formed best-ranked first: a sentence belongs to the first claim
+that holds it, so no sentence is in two claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .candidates import ArticleCache
+from .models import (
+    SIMILARITY_KINDS,
+    Article,
+    ArticleClaims,
+    Claim,
+    ClaimMap,
+    ClaimOptions,
+    SummaryOptions,
+)
+from .params import DEFAULT_PARAMS, RankingParams
+from .pipeline import Ranked, cite, disputes, origins_of, rank_story
+from .semantic import Encoder
+
+
+def map_claims(
+    articles: Sequence[Article],
+    options: ClaimOptions | None = None,
+    *,
+    encoder: Encoder | None = None,
+    max_sentences_considered: int | None = None,
+    params: RankingParams = DEFAULT_PARAMS,
+    article_cache: ArticleCache | None = None,
+) -> ClaimMap:
+    """Every claim of a story, the best supported first, within the options' bounds.
+
+    Args:
+        articles: The sources; ids must be unique.
+        options: Bounds and similarity kind; defaults when None.
+        encoder: Sentence encoder, needed for semantic and hybrid similarity. It sees
+            the shortlist a summary of ``max_claims`` sentences would give it.
+        max_sentences_considered: Refuse inputs with more sentences than this.
+        params: Every stage's parameters.
+        article_cache: Cuts of articles seen before; None cuts every article afresh.
+
+    Returns:
+        The claims with ``support >= min_support`` (at most ``max_claims``), ordered
+        by independent support, then support, then score; per article, its origin and
+        the returned claims only it reports.
+
+    Raises:
+        ValueError: If there is no article, an id repeats or an option is out of range.
+        InsufficientContent: If no article has a candidate sentence.
+        EncoderUnavailable: If similarity needs the encoder and none is given.
+        TooManySentences: If the articles exceed ``max_sentences_considered``.
+    """
+    options = options or ClaimOptions()
+    _check(options)
+    ranked = rank_story(
+        articles,
+        SummaryOptions(max_sentences=options.max_claims, similarity=options.similarity),
+        encoder=encoder,
+        max_sentences_considered=max_sentences_considered,
+        params=params,
+        article_cache=article_cache,
+    )
+    claims = _group(articles, ranked)
+    kept = [claim for claim in claims if claim.support >= options.min_support]
+    kept = kept[: options.max_claims]
+    ranked.clock.lap("claims")
+    return ClaimMap(
+        claims=tuple(kept),
+        articles=_exclusive(articles, ranked, kept),
+        claim_count=len(claims),
+        sentence_count=ranked.candidates.sentence_count,
+        candidate_count=ranked.candidates.candidate_count,
+        similarity=options.similarity,
+        timings_ms=ranked.clock.timings,
+    )
+
+
+def _check(options: ClaimOptions) -> None:
+    if options.min_support < 1:
+        raise ValueError(f"min_support must be >= 1, got {options.min_support}")
+    if options.max_claims < 1:
+        raise ValueError(f"max_claims must be >= 1, got {options.max_claims}")
+    if options.similarity not in SIMILARITY_KINDS:
+        raise ValueError(f"unknown similarity {options.similarity!r}")
+
+
+def _group(articles: Sequence[Article], ranked: Ranked) -> list[Claim]:
+    """Every claim, each sentence in the first (best-ranked) claim that holds it."""
+    ranking = ranked.ranking
+    scores = ranking.scores
+    order = np.lexsort((np.arange(len(scores)), -scores)).tolist()
+    best = float(scores.max()) if len(scores) else 0.0
+    taken: set[int] = set()
+    claims: list[tuple[tuple[int, int, float, int], Claim]] = []
+    for index in order:
+        if index in taken:
+            continue
+        # A sentence already in a better-ranked claim stays there.
+        sentences = cite(articles, ranked.candidates, ranking, index, taken)
+        support = origins_of(ranked.candidates, ranking, index, taken)
+        taken.add(index)
+        taken.update(ranking.same_claim[index])
+        claim = Claim(
+            text=ranked.candidates.texts[index],
+            sentences=sentences,
+            support=len(sentences),
+            independent_support=support,
+            disagreements=disputes(articles, ranked.candidates, ranking, index),
+            score=round(float(scores[index]) / best, 6) if best > 0 else 0.0,
+        )
+        key = (-claim.independent_support, -claim.support, -float(scores[index]), index)
+        claims.append((key, claim))
+    claims.sort(key=lambda pair: pair[0])
+    return [claim for _, claim in claims]
+
+
+def _exclusive(
+    articles: Sequence[Article], ranked: Ranked, claims: list[Claim]
+) -> tuple[ArticleClaims, ...]:
+    """Each article's origin, and the indices of the claims only it reports."""
+    only: dict[str, list[int]] = {article.id: [] for article in articles}
+    for number, claim in enumerate(claims):
+        if claim.support == 1:
+            only[claim.sentences[0].article_id].append(number)
+    return tuple(
+        ArticleClaims(id=report.id, origin=report.origin, exclusive=tuple(only[report.id]))
+        for report in ranked.candidates.reports
+    )
+
+
+__all__ = ["map_claims"]
