@@ -223,17 +223,19 @@ def _collapse(
     origin_of: list[int] = []
     copies: list[list[Span]] = []
     held: dict[tuple[int, str], int] = {}  # (origin, words) -> candidate
+    blank = [None] * len(origins)  # no copies: nothing to collapse
     for index, (article, cut) in enumerate(zip(articles, cuts, strict=True)):
         known = origins[index]
         origin = index if known is None else known
         for position, start, end, forced in cut.kept:
             span = Span(index, position, start, end)
-            key = (origin, same_words(article.text[start:end]))
-            found = held.get(key) if (origin != index and params.collapse_copies) else None
-            if found is not None and spans[found].article_index != index:
-                copies[found].append(span)
-                continue
-            held.setdefault(key, len(spans))
+            if params.collapse_copies and origins != blank:
+                key = (origin, same_words(article.text[start:end]))
+                found = held.get(key) if origin != index else None
+                if found is not None and spans[found].article_index != index:
+                    copies[found].append(span)
+                    continue
+                held.setdefault(key, len(spans))
             spans.append(span)
             quality.append(params.unpunctuated_quality if (cut.run_on or forced) else 1.0)
             origin_of.append(origin)
