@@ -72,3 +72,12 @@ SNAPSHOT ?= bench/results/snapshot.jsonl
 snapshot: ## every summary field on the sample story and DUC clusters -> SNAPSHOT
 	@mkdir -p $(dir $(SNAPSHOT))
 	$(PY) bench/snapshot.py --shared $(dir $(EVAL_DATA:/=)) --output $(SNAPSHOT)
+
+# The claim layer on MRPC's 4,076 sentence pairs, each a two-article story posted to
+# /v1/claims in process (service.evaluation.claims_check): same-claim accuracy/F1 beside
+# MiniLM and TF-IDF cosine thresholds tuned on the same pairs, then the recall of
+# perturbed disagreements and the false alarms. EVAL_ARGS="--limit 200" for a quick run,
+# "--similarity lexical" without hybrid, "--json PATH" for the figures.
+.PHONY: eval-claims
+eval-claims: ## MRPC pairs through /v1/claims: same-claim accuracy/F1 beside cosine thresholds; disagreement recall
+	$(PY) -m service.evaluation.claims_check $(EVAL_DATA)/mrpc_train.tsv $(EVAL_ARGS)
