@@ -119,10 +119,11 @@ class ArticleCache:
 class Candidates:
     """The candidate sentences of a request, and what segmentation reports.
 
-    A wire story run by several outlets is one origin: a sentence of a copy article
-    that the article it copies already has (same words, case, punctuation and spacing
-    aside) is not a candidate of its own but a copy of that one, so each claim of the
-    wire story is ranked once and cites every outlet that ran it.
+    A wire story run by several outlets is one origin (``origin_of``). With
+    ``segmentation.collapse_copies``, a sentence of a copy article that the article it
+    copies already has (same words, case, punctuation and spacing aside) is not a
+    candidate of its own but a copy of that one, so each claim of the wire story is
+    ranked once and cites every outlet that ran it.
 
     Attributes:
         spans: Where each sentence stands: article index, position among all the
@@ -223,13 +224,13 @@ def _collapse(
     origin_of: list[int] = []
     copies: list[list[Span]] = []
     held: dict[tuple[int, str], int] = {}  # (origin, words) -> candidate
-    blank = [None] * len(origins)  # no copies: nothing to collapse
+    collapse = params.collapse_copies and any(origin is not None for origin in origins)
     for index, (article, cut) in enumerate(zip(articles, cuts, strict=True)):
         known = origins[index]
         origin = index if known is None else known
         for position, start, end, forced in cut.kept:
             span = Span(index, position, start, end)
-            if params.collapse_copies and origins != blank:
+            if collapse:
                 key = (origin, same_words(article.text[start:end]))
                 found = held.get(key) if origin != index else None
                 if found is not None and spans[found].article_index != index:
