@@ -14,11 +14,11 @@ TORCH_PIN := torch==2.13.0
 # locked, but cannot move a locked package.
 LOCK := requirements.lock
 
-.PHONY: help install install-dev run test lint clean
+.PHONY: help install install-dev run test lint clean browser
 
 help:
 	@echo "make run        create $(VENV), install, serve with gunicorn on \$$PORT (default 8080)"
-	@echo "make test       install with test extras and run the whole test suite"
+	@echo "make test       install with test extras (and chromium, as root) and run the whole test suite"
 	@echo "make lint       ruff, mypy --strict and the import contracts (lint-imports)"
 	@grep -hE '^[a-z-]+:.*## ' $(wildcard mk/*.mk) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "make %-12s %s\n", $$1, $$2}'
 
@@ -41,7 +41,18 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c config/gunicorn.conf.py service.wsgi:app
 
-test: install-dev
+# The /docs page is checked in a real headless browser: Debian's chromium, installed here
+# when missing (as root; otherwise this says what to install and stops), so that
+# `make test` on a fresh machine runs every test, as CI does.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "make test needs chromium for tests/browser: sudo apt-get install chromium"; exit 1; \
+		fi; }
+
+test: install-dev browser
 	$(PY) -m pytest
 
 lint: install-dev

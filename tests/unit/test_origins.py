@@ -10,7 +10,6 @@ between them.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,8 +17,6 @@ from datasketch import MinHash
 
 from service.summarize import origins
 from service.summarize.origins import containment, find_origins, shingle_sets
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 QUOTE = (
     '"We will not let a single ship leave this harbour until every crane has been inspected '
@@ -306,13 +303,3 @@ def test_same_results_every_run() -> None:
 def test_arguments_out_of_range_are_named(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         find_origins([WIRE, INDEPENDENT], **kwargs)  # type: ignore[arg-type]
-
-
-@pytest.mark.skipif(
-    not (SHARED / "samples" / "kremlin-coalition").is_dir(), reason="no shared samples"
-)
-def test_real_articles_of_four_outlets_on_one_story_are_not_copies() -> None:
-    folder = SHARED / "samples" / "kremlin-coalition"
-    texts = [path.read_text() for path in sorted(folder.glob("source-*.txt"))]
-    assert len(texts) == 4
-    assert find_origins(texts) == [None] * 4
