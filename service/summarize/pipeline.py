@@ -44,6 +44,7 @@ from .models import (
 from .params import DEFAULT_PARAMS, RankingParams
 from .ranking import (
     Ranking,
+    count_origins,
     lead_prior,
     lexical_relevance_to,
     lexical_vectors,
@@ -143,8 +144,14 @@ def rank_story(
     )
     _refuse(candidates, max_sentences_considered)
     clock.lap("segment")
-    focus, vectors = _focus(candidates, options, params, clock)
-    lexical = _lexical_ranking(candidates, vectors, focus, options, params, clock)
+    n = len(candidates)
+    size = shortlist_size(options, params.shortlist, n)
+    # Semantic similarity with a shortlist of every sentence needs no lexical ranking.
+    ranks_lexically = options.similarity != "semantic" or size < n
+    focus, vectors = _focus(candidates, options, params, clock, ranks_lexically)
+    lexical = None
+    if ranks_lexically:
+        lexical = _lexical_ranking(candidates, vectors, focus, params, clock)
     if encoder is None or options.similarity == "lexical":
         return Ranked(candidates, _needed(lexical), None, focus, None, clock)
     encoded, focus, ranking = _semantic_rerank(
@@ -182,14 +189,14 @@ def _refuse(candidates: Candidates, most: int | None) -> None:
 
 
 def _focus(
-    candidates: Candidates, options: SummaryOptions, params: RankingParams, clock: _Stopwatch
+    candidates: Candidates,
+    options: SummaryOptions,
+    params: RankingParams,
+    clock: _Stopwatch,
+    needs_lexical: bool,
 ) -> tuple[Focus | None, sp.csr_matrix | None]:
-    """The query's focus (None without a query) and, when any stage needs them, the
-    candidates' TF-IDF rows (computed with the query's relevance, which needs them)."""
-    n = len(candidates)
-    needs_lexical = options.similarity != "semantic" or (
-        shortlist_size(options, params.shortlist, n) < n
-    )
+    """The query's focus (None without a query) and, when ``needs_lexical`` or a query
+    does, the candidates' TF-IDF rows (the query's relevance is computed with them)."""
     if options.query is None:
         return None, lexical_vectors(candidates) if needs_lexical else None
     topic = query_text(options.query)
@@ -202,15 +209,10 @@ def _lexical_ranking(
     candidates: Candidates,
     vectors: sp.csr_matrix | None,
     focus: Focus | None,
-    options: SummaryOptions,
     params: RankingParams,
     clock: _Stopwatch,
-) -> Ranking | None:
-    """The lexical ranking of every candidate, unless no stage needs it (semantic
-    similarity with a shortlist of every sentence)."""
-    n = len(candidates)
-    if options.similarity == "semantic" and shortlist_size(options, params.shortlist, n) >= n:
-        return None
+) -> Ranking:
+    """The lexical ranking of every candidate."""
     if vectors is None:
         raise ValueError("the lexical ranking needs the TF-IDF rows")
     walk = plan_walk(lead_prior(candidates, params.graph), focus, params.graph, params.query)
@@ -348,9 +350,8 @@ def origins_of(
 ) -> int:
     """How many origins say what sentence ``index`` says, its own included (the
     agreeing sentences in ``skip`` left out)."""
-    origin_of = candidates.origin_of
-    members = (int(origin_of[j]) for j in ranking.same_claim[index] if j not in skip)
-    return len({int(origin_of[index]), *members})
+    agreeing = (j for j in ranking.same_claim[index] if j not in skip)
+    return count_origins(candidates, index, agreeing)
 
 
 def _citation(

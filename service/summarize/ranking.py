@@ -9,6 +9,7 @@ semantic re-rank (:mod:`.semantic`) refines on a shortlist and selection consume
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -193,18 +194,20 @@ def _fall_back(
             doubt.setdefault(article, against)
 
 
+def count_origins(candidates: Candidates, sentence: int, agreeing: Iterable[int]) -> int:
+    """How many origins say what ``sentence`` says: its own and the ``agreeing``
+    sentences' (a wire story's copies in other outlets are one origin with it)."""
+    origin_of = candidates.origin_of
+    return len({int(origin_of[sentence]), *(int(origin_of[j]) for j in agreeing)})
+
+
 def independent_support(
     candidates: Candidates, where: IntArray, same_claim: list[list[int]]
 ) -> FloatArray:
-    """How many origins say what each sentence says (its own included), shape (m,).
-
-    Origins, not articles: a sentence's wire copies run by other outlets are one
-    source with it, as are agreeing sentences of two copies of one story.
-    """
-    origin_of = candidates.origin_of
+    """:func:`count_origins` of each ranked sentence with its ``same_claim``, shape (m,)."""
     return np.fromiter(
         (
-            len({int(origin_of[i]), *(int(origin_of[j]) for j in group)})
+            count_origins(candidates, i, group)
             for i, group in zip(where.tolist(), same_claim, strict=True)
         ),
         dtype=np.float64,
@@ -260,6 +263,7 @@ def lift(local: Ranking, shortlist: IntArray, fallback: Ranking | None) -> Ranki
 __all__ = [
     "Ranking",
     "Walk",
+    "count_origins",
     "independent_support",
     "lead_prior",
     "lexical_relevance_to",
