@@ -81,3 +81,10 @@ snapshot: ## every summary field on the sample story and DUC clusters -> SNAPSHO
 .PHONY: eval-claims
 eval-claims: ## MRPC pairs through /v1/claims: same-claim accuracy/F1 beside cosine thresholds; disagreement recall
 	$(PY) -m service.evaluation.claims_check $(EVAL_DATA)/mrpc_train.tsv $(EVAL_ARGS)
+
+# Wire copies (issue 16): each DUC 2004 cluster as it is, and with three copies of its first
+# article (as outlets run a wire story); the share of summary sentences from the copied story
+# and ROUGE, without and with the copies. EVAL_ARGS="--similarity hybrid", "--grid 'a=1,2'".
+.PHONY: eval-copies
+eval-copies: ## DUC 2004 + 3 wire copies of one article a cluster: does the copied story take over?
+	$(PY) -m service.evaluation.copies_check $(EVAL_DATA)/duc2004_task2.jsonl --words 100 $(EVAL_ARGS)

@@ -58,6 +58,10 @@ def _coerce(name: str, value: str) -> Any:
         return float(value)
     if kind == "int | None":
         return None if value == "None" else int(value)
+    if kind == "bool":
+        if value not in {"True", "False"}:
+            raise ValueError(f"{name}: expected True or False, got {value!r}")
+        return value == "True"
     return value
 
 

@@ -326,23 +326,27 @@ def cite(
 def disputes(
     articles: Sequence[Article], candidates: Candidates, ranking: Ranking, index: int
 ) -> tuple[Disagreement, ...]:
-    """The sentences of other articles that give another value for what ``index`` says."""
-    found = []
+    """The sentences of other articles that give another value for what ``index`` says,
+    each with its wire copies (a copy says what its wire story says, disputed value and
+    all); one an article."""
+    found: dict[int, Disagreement] = {}
     for dissent in ranking.dissent[index]:
-        span = candidates.spans[dissent.sentence]
-        found.append(
-            Disagreement(
-                article_id=articles[span.article_index].id,
-                sentence_index=span.position,
-                start=span.start,
-                end=span.end,
-                kind=dissent.conflict.kind,
-                value=dissent.conflict.value,
-                other=dissent.conflict.other,
-                similarity=round(min(dissent.similarity, 1.0), 6),
+        other = dissent.sentence
+        for span in (candidates.spans[other], *candidates.copies[other]):
+            found.setdefault(
+                span.article_index,
+                Disagreement(
+                    article_id=articles[span.article_index].id,
+                    sentence_index=span.position,
+                    start=span.start,
+                    end=span.end,
+                    kind=dissent.conflict.kind,
+                    value=dissent.conflict.value,
+                    other=dissent.conflict.other,
+                    similarity=round(min(dissent.similarity, 1.0), 6),
+                ),
             )
-        )
-    return tuple(found)
+    return tuple(found.values())
 
 
 def origins_of(
