@@ -28,10 +28,12 @@ $(PY):
 
 $(VENV)/.installed: pyproject.toml $(LOCK) | $(PY)
 	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e .
+	$(PY) -m service.prepare
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(PY)
 	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e ".[test,eval,deploy,lint]"
+	$(PY) -m service.prepare
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -54,10 +54,13 @@ def child_exit(server, worker):  # noqa: ARG001 - gunicorn's hook signature
 
 
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
-    """Pin torch to one thread in the worker, then warm the encoder up there."""
-    import torch
+    """Pin torch to one thread in the worker (if the master loaded it: the ONNX encoder
+    from its disk cache never imports torch), then warm the encoder up there."""
+    import sys
 
-    torch.set_num_threads(1)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
     from service.wsgi import app
 
     encoder = app.extensions["summarizer"].encoder

@@ -64,6 +64,8 @@ class Settings:
     # The sentence encoder.
     load_model: bool = True
     model_dir: str | None = None
+    # Where the exported ONNX encoder is kept (None: <python prefix>/var/summarizer).
+    model_cache: str | None = None
     torch_threads: int = 1
     # int8 dynamic quantisation of the encoder: faster on a CPU, ROUGE-neutral (README).
     encoder_int8: bool = True
@@ -145,6 +147,7 @@ class Settings:
         """Keyword arguments of ``SentenceEncoder`` as these settings ask for it."""
         return {
             "model_dir": self.model_dir,
+            "model_cache": self.model_cache,
             "threads": self.torch_threads,
             "cache_size": self.embedding_cache_size,
             "int8": self.encoder_int8,

@@ -6,17 +6,19 @@ output is cached by sentence text in a bounded LRU, so re-summarising an
 overlapping cluster (a news feed's common case) skips the model.
 
 Two runtimes run the same weights. ``onnx`` (the default): the ``transformers``
-model is exported to ONNX in memory when the encoder loads (about a second, no
-file kept) and, with ``int8``, quantised per output channel by ONNX Runtime's
-dynamic quantiser; it runs in ONNX Runtime. ``torch``: the model as loaded,
-optionally through torch's dynamic int8 quantisation. On this project's CPUs the
-ONNX int8 encoder is about 1.7x faster than torch int8 and closer to fp32
-(mean cosine 0.99 against torch int8's 0.94); figures and the commands that
-measured them are in the README.
+model exported to ONNX and, with ``int8``, quantised per output channel by ONNX
+Runtime's dynamic quantiser; it runs in ONNX Runtime. The export takes seconds and
+needs torch, so it is made once and kept on disk (:mod:`.onnx_cache`; ``python -m
+service.prepare`` makes it at install): a start then loads the file and never imports
+torch. ``torch``: the model as loaded, optionally through torch's dynamic int8
+quantisation. On this project's CPUs the ONNX int8 encoder is about 1.7x faster than
+torch int8 and closer to fp32 (mean cosine 0.99 against torch int8's 0.94); figures and
+the commands that measured them are in the README.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -33,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import EncoderUnavailable
+from .onnx_cache import load_or_build
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -41,7 +44,8 @@ Runtime = Literal["onnx", "torch"]
 RUNTIMES: tuple[Runtime, ...] = ("onnx", "torch")
 _ONNX_OPSET = 17
 # Exported models by (model folder, int8): a second encoder in the same process (tests,
-# the evaluation harness) reuses the bytes instead of exporting again.
+# the evaluation harness) whose disk cache lacks the file reuses the bytes, not exporting
+# again.
 _EXPORTED: dict[tuple[str, bool], bytes] = {}
 
 
@@ -62,7 +66,6 @@ class SentenceEncoder:
             ``model.safetensors``; default: the installed package's.
         threads: torch intra-op threads (fp32 only; int8 runs on one); 1 per sync worker avoids
             oversubscription and the fork-after-OpenMP hang.
-        batch_size: Sentences per forward pass.
         max_length: Tokens kept per sentence (sentence units are short).
         cache_size: Embeddings kept in the LRU cache (0 disables it).
         int8: Quantise the linear layers' weights to int8 (activations are
@@ -76,6 +79,8 @@ class SentenceEncoder:
             not help here (one int8 pass is compute-bound) and intra-op threads
             barely do (a one-sentence pass is too small to split); passes side
             by side scale. Vectors are the same whatever the setting.
+        model_cache: Folder of exported ONNX encoders (:mod:`.onnx_cache`); default
+            ``<sys.prefix>/var/summarizer``. ``from_cache`` says whether it served.
 
     Raises:
         EncoderUnavailable: If the model cannot be loaded.
@@ -83,29 +88,31 @@ class SentenceEncoder:
     """
 
     name = MODEL_NAME
+    BATCH_SIZE = 16
+    """Sentences per forward pass in fp32 (int8 runs one at a time)."""
 
     def __init__(
         self,
         model_dir: str | Path | None = None,
         *,
         threads: int = 1,
-        batch_size: int = 16,
         max_length: int = 128,
         cache_size: int = 50_000,
         int8: bool = True,
         runtime: Runtime = "onnx",
         parallel: int = 1,
+        model_cache: str | Path | None = None,
     ) -> None:
-        if threads < 1 or batch_size < 1 or max_length < 8 or cache_size < 0 or parallel < 1:
-            raise ValueError(
-                "threads, batch_size and parallel >= 1, max_length >= 8, cache_size >= 0"
-            )
+        if threads < 1 or max_length < 8 or cache_size < 0 or parallel < 1:
+            raise ValueError("threads and parallel >= 1, max_length >= 8, cache_size >= 0")
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         started = time.perf_counter()
-        self._load(model_dir, threads=threads, int8=int8, runtime=runtime)
+        self._max_length = max_length
+        self._load(model_dir, threads=threads, int8=int8, runtime=runtime, model_cache=model_cache)
         self.int8 = int8
         self.runtime = runtime
+        batch_size = self.BATCH_SIZE
         if int8:
             # Dynamic quantisation scales activations per batch, so in a batch a sentence's
             # vector would depend on its companions; one at a time, it is a function of its
@@ -120,7 +127,6 @@ class SentenceEncoder:
         self._pool: Any = None
         self._pool_pid = -1
         self._batch_size = batch_size
-        self._max_length = max_length
         self._cache: OrderedDict[str, EmbeddingArray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -129,44 +135,50 @@ class SentenceEncoder:
         self.misses = 0
 
     def _load(
-        self, model_dir: str | Path | None, *, threads: int, int8: bool, runtime: Runtime
+        self,
+        model_dir: str | Path | None,
+        *,
+        threads: int,
+        int8: bool,
+        runtime: Runtime,
+        model_cache: str | Path | None,
     ) -> None:
-        """Load the tokenizer and the model, exported to ONNX or quantised as asked."""
+        """Load the tokenizer and the model: the ONNX export (from the on-disk cache when
+        it holds one, else exported now and kept), or the torch model, quantised if asked."""
         try:
-            import torch
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as transformers_logging
-
-            transformers_logging.set_verbosity_error()
-            transformers_logging.disable_progress_bar()
-
-            torch.set_num_threads(1 if int8 and runtime == "torch" else threads)
             path = Path(model_dir) if model_dir is not None else default_model_dir()
-            self._tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self._model: Any = AutoModel.from_pretrained(path, local_files_only=True)
-            self._model.eval()
-            self.dimension = int(self._model.config.hidden_size)
+            self._tokenizer = _Tokenizer(path, self._max_length)
+            config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+            self.dimension = int(config["hidden_size"])
             self._onnx: _OnnxModel | None = None
+            self._model: Any = None
+            self._torch: Any = None
+            self.from_cache = False
             if runtime == "onnx":
-                key = (str(path.resolve()), int8)
-                if key not in _EXPORTED:
-                    _EXPORTED[key] = _export_onnx(self._model, self._tokenizer, int8=int8)
-                self._onnx = _OnnxModel(_EXPORTED[key], threads=threads)
-                self._model = None  # the ONNX copy is what runs; the torch weights can go
+                folder = None if model_cache is None else Path(model_cache)
+                exported, self.from_cache = self._exported(path, int8=int8, folder=folder)
+                self._onnx = _OnnxModel(exported, threads=threads)
+            else:
+                self._model, self._torch = _torch_model(path, threads=threads, int8=int8)
         except EncoderUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - any loader failure means "unavailable"
             raise EncoderUnavailable(
                 f"cannot load the sentence encoder: {type(exc).__name__}"
             ) from exc
-        if int8 and runtime == "torch":
-            with warnings.catch_warnings():
-                # torch.ao.quantization is marked for migration to torchao; it still works.
-                warnings.simplefilter("ignore")
-                self._model = torch.ao.quantization.quantize_dynamic(
-                    self._model, {torch.nn.Linear}, dtype=torch.qint8
-                )
-        self._torch = torch
+
+    def _exported(self, path: Path, *, int8: bool, folder: Path | None) -> tuple[bytes, bool]:
+        """The ONNX bytes from the disk cache, else this process's export, else a fresh
+        export; either of the last two is kept in the cache."""
+        key = (str(path.resolve()), int8)
+
+        def export() -> bytes:
+            if key not in _EXPORTED:
+                model, _ = _torch_model(path, threads=1, int8=False)
+                _EXPORTED[key] = _export_onnx(model, self._tokenizer, int8=int8)
+            return _EXPORTED[key]
+
+        return load_or_build(path, export, int8=int8, opset=_ONNX_OPSET, folder=folder)
 
     def encode(self, texts: Sequence[str]) -> EmbeddingArray:
         """Embed ``texts``.
@@ -207,34 +219,18 @@ class SentenceEncoder:
         output = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for first in range(0, len(order), self._batch_size):
             chunk = order[first : first + self._batch_size]
-            batch = self._tokenizer(
-                [_encodable(texts[i]) for i in chunk],
-                padding=True,
-                truncation=True,
-                max_length=self._max_length,
-                return_tensors="np",
-            )
+            batch = self._tokenizer.batch([_encodable(texts[i]) for i in chunk])
             output[chunk] = _mean_pooled(self._hidden(batch), batch["attention_mask"])
         return output
 
     def _forward_parallel(self, texts: list[str]) -> EmbeddingArray:
         """One sentence a pass, ``parallel`` passes at a time, each on its own thread.
 
-        The texts are tokenised here, in one call: the fast tokenizer is not to be
-        shared between threads ("Already borrowed"). The threads run the session only.
+        The texts are tokenised here, in one call; the threads run the session only.
         """
-        encoded = self._tokenizer(
-            [_encodable(text) for text in texts],
-            padding=False,
-            truncation=True,
-            max_length=self._max_length,
-        )
-        names = [
-            name for name in ("input_ids", "attention_mask", "token_type_ids") if name in encoded
-        ]
         batches = [
-            {name: np.asarray([encoded[name][i]], dtype=np.int64) for name in names}
-            for i in range(len(texts))
+            _Tokenizer.arrays([encoding])
+            for encoding in self._tokenizer.encode([_encodable(text) for text in texts])
         ]
         output = np.zeros((len(texts), self.dimension), dtype=np.float32)
 
@@ -273,6 +269,70 @@ class SentenceEncoder:
         """Hits, misses and size of the embedding cache since start."""
         with self._lock:
             return {"hits": self.hits, "misses": self.misses, "size": len(self._cache)}
+
+
+class _Tokenizer:
+    """The model's fast tokenizer, through the ``tokenizers`` library.
+
+    ``tokenizer.json`` is the tokenizer that ``transformers``' ``AutoTokenizer`` wraps (the
+    same ids, masks and type ids: tests/unit/test_onnx_cache.py), read without importing
+    ``transformers``, which imports torch wherever torch is installed (seconds at every
+    start). Settings are fixed here, never changed per call, so threads may share it.
+    """
+
+    NAMES = ("input_ids", "attention_mask", "token_type_ids")
+
+    def __init__(self, path: Path, max_length: int) -> None:
+        from tokenizers import Tokenizer
+
+        file = path / "tokenizer.json"
+        if file.is_file():
+            tokenizer = Tokenizer.from_file(str(file))
+        else:  # a model folder with the older vocabulary files only
+            from transformers import AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True).backend_tokenizer
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length)
+        self._tokenizer = tokenizer
+
+    def encode(self, texts: Sequence[str]) -> list[Any]:
+        """One ``tokenizers.Encoding`` a text, special tokens added, cut to the length."""
+        return list(self._tokenizer.encode_batch(list(texts)))
+
+    def batch(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int64]]:
+        """The texts as one batch, padded to the longest with id 0 (and mask 0)."""
+        return self.arrays(self.encode(texts))
+
+    @staticmethod
+    def arrays(encodings: Sequence[Any]) -> dict[str, npt.NDArray[np.int64]]:
+        width = max((len(encoding.ids) for encoding in encodings), default=0)
+        shape = (len(encodings), width)
+        arrays = {name: np.zeros(shape, dtype=np.int64) for name in _Tokenizer.NAMES}
+        for row, encoding in enumerate(encodings):
+            size = len(encoding.ids)
+            arrays["input_ids"][row, :size] = encoding.ids
+            arrays["attention_mask"][row, :size] = encoding.attention_mask
+            arrays["token_type_ids"][row, :size] = encoding.type_ids
+        return arrays
+
+
+def _torch_model(path: Path, *, threads: int, int8: bool) -> tuple[Any, Any]:
+    """The torch model in ``path`` for inference (int8-quantised if asked), and torch."""
+    import torch
+    from transformers import AutoModel
+
+    torch.set_num_threads(1 if int8 else threads)
+    model = AutoModel.from_pretrained(path, local_files_only=True)
+    model.eval()
+    if int8:
+        with warnings.catch_warnings():
+            # torch.ao.quantization is marked for migration to torchao; it still works.
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+    return model, torch
 
 
 class _OnnxModel:
@@ -318,7 +378,7 @@ class _OnnxModel:
         self._pid = os.getpid()
 
 
-def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
+def _export_onnx(model: Any, tokenizer: _Tokenizer, *, int8: bool) -> bytes:
     """The model as ONNX bytes (last hidden state out), int8-quantised per channel if asked.
 
     Uses torch's TorchScript-based exporter (no extra dependency, about a second) and
@@ -330,8 +390,11 @@ def _export_onnx(model: Any, tokenizer: Any, *, int8: bool) -> bytes:
 
     import torch
 
-    sample = tokenizer(["the encoder is exported once"], return_tensors="pt")
-    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in sample]
+    sample = {
+        name: torch.from_numpy(values)
+        for name, values in tokenizer.batch(["the encoder is exported once"]).items()
+    }
+    names = list(sample)
 
     class LastHidden(torch.nn.Module):
         def __init__(self) -> None:

@@ -100,7 +100,7 @@ def test_missing_model_dir_raises_encoder_unavailable(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"threads": 0}, {"batch_size": 0}, {"max_length": 4}, {"cache_size": -1}, {"parallel": 0}],
+    [{"threads": 0}, {"max_length": 4}, {"cache_size": -1}, {"parallel": 0}],
 )
 def test_bad_settings_raise_value_error(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
