@@ -48,9 +48,11 @@ def find_agreeing_support(
     texts: Sequence[str],
     *,
     threshold: float,
+    floor: float | None = None,
 ) -> tuple[list[list[Match]], list[list[Dissent]]]:
     """For each sentence, the best agreeing match in every other article above
-    ``threshold``, and the articles whose matches all disagree with it.
+    ``threshold``, and the articles with no such match but a sentence above ``floor``
+    that disagrees with it.
 
     Similar is not the same: "The quake killed 12 people" and "The quake killed 15
     people" are close in any graph, but the second contradicts the first, so it is
@@ -58,20 +60,29 @@ def find_agreeing_support(
     sentence through its most similar sentence that agrees; an article whose similar
     sentences all disagree is a dissent, through the most similar of them.
 
+    A changed value lowers similarity ("12 people" / "15 people" share fewer words),
+    so a dissent is looked for down to ``floor``, the similarity of two sentences on
+    one topic, while support still needs ``threshold``.
+
     Args:
         similarity: Symmetric sentence similarity, shape (n_sentences, n_sentences).
         articles: Article index of each sentence, shape (n_sentences,).
         texts: Each sentence's text.
         threshold: Least similarity of two sentences that say the same thing, in (0, 1].
+        floor: Least similarity of a dissent, in (0, ``threshold``]; ``threshold``
+            when None.
 
     Returns:
         ``(support, dissent)``: for each sentence, its agreeing matches and its
         dissents, each ordered by article index.
 
     Raises:
-        ValueError: If ``threshold`` is out of range or the shapes differ.
+        ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
-    rows, columns, values = _ranked_edges(similarity, articles, threshold)
+    floor = threshold if floor is None else floor
+    if not 0.0 < floor <= threshold:
+        raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
+    rows, columns, values = _ranked_edges(similarity, articles, floor)
     n = similarity.shape[0]
     support: list[list[Match]] = [[] for _ in range(n)]
     dissent: list[list[Dissent]] = [[] for _ in range(n)]
@@ -82,6 +93,8 @@ def find_agreeing_support(
         if key in settled:
             continue
         conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
+        if conflict is None and value < threshold:
+            continue  # on the topic, but not close enough to support
         if conflict is None:
             settled.add(key)
             doubted.pop(key, None)
