@@ -79,10 +79,7 @@ def find_agreeing_support(
     Raises:
         ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
-    floor = threshold if floor is None else floor
-    if not 0.0 < floor <= threshold:
-        raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
-    rows, columns, values = _ranked_edges(similarity, articles, floor)
+    rows, columns, values = _ranked_edges(similarity, articles, threshold, floor)
     n = similarity.shape[0]
     support: list[list[Match]] = [[] for _ in range(n)]
     dissent: list[list[Dissent]] = [[] for _ in range(n)]
@@ -107,12 +104,18 @@ def find_agreeing_support(
 
 
 def _ranked_edges(
-    similarity: sp.csr_matrix, articles: npt.NDArray[np.int64], threshold: float
+    similarity: sp.csr_matrix,
+    articles: npt.NDArray[np.int64],
+    threshold: float,
+    floor: float | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Edges between articles at least ``threshold`` strong: per row and article, the
-    strongest first (ties to the earlier sentence)."""
+    """Edges between articles at least ``floor`` strong (``threshold`` when None): per
+    row and article, the strongest first (ties to the earlier sentence)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    floor = threshold if floor is None else floor
+    if not 0.0 < floor <= threshold:
+        raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
     n = similarity.shape[0]
     if articles.shape != (n,):
         raise ValueError(f"articles must have shape ({n},), got {articles.shape}")
@@ -121,7 +124,7 @@ def _ranked_edges(
     columns = matrix.indices.astype(np.int64)
     values = matrix.data
     own = np.asarray(articles, dtype=np.int64)
-    keep = np.flatnonzero((values >= threshold) & (own[columns] != own[rows]))
+    keep = np.flatnonzero((values >= floor) & (own[columns] != own[rows]))
     rows, columns, values = rows[keep], columns[keep], values[keep]
     order = np.lexsort((columns, -values, own[columns], rows))
     return rows[order], columns[order], np.asarray(values[order], dtype=np.float64)
