@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from .candidates import Candidates
 from .centrality import lexrank_scores
+from .containment import with_containment
 from .focus import Focus, focused_prior, lexical_relevance
 from .params import GraphParams, QueryParams
 from .similarity import similarity_graph, tfidf_vectors, tokenize
@@ -160,7 +161,8 @@ def rank(
     article_of = candidates.article_of[where]
     centrality = lexrank_scores(graph, prior=walk.jump, damping=walk.damping) * len(walk.jump)
     matches, dissents = find_agreeing_support(
-        graph, article_of, [candidates.texts[i] for i in where.tolist()],
+        with_containment(graph, candidates, where, threshold),
+        article_of, [candidates.texts[i] for i in where.tolist()],
         threshold=threshold,
         floor=floor,
     )
