@@ -139,6 +139,8 @@ class Candidates:
             copy group, in article order.
         reports: What segmentation made of each article, in request order.
         cache: The article cache's ``hits`` and ``misses`` for this request.
+        run_on: Whether each sentence is a unit of a run-on article (one that lost
+            its punctuation), shape (n,).
     """
 
     spans: tuple[Span, ...]
@@ -150,6 +152,7 @@ class Candidates:
     copies: tuple[tuple[Span, ...], ...]
     reports: tuple[ArticleReport, ...]
     cache: dict[str, int]
+    run_on: npt.NDArray[np.bool_]
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -222,6 +225,7 @@ def _collapse(
     spans: list[Span] = []
     quality: list[float] = []
     origin_of: list[int] = []
+    run_on: list[bool] = []
     copies: list[list[Span]] = []
     held: dict[tuple[int, str], int] = {}  # (origin, words) -> candidate
     collapse = params.collapse_copies and any(origin is not None for origin in origins)
@@ -240,6 +244,7 @@ def _collapse(
             spans.append(span)
             quality.append(params.unpunctuated_quality if (cut.run_on or forced) else 1.0)
             origin_of.append(origin)
+            run_on.append(cut.run_on)
             copies.append([])
     n = len(spans)
     return Candidates(
@@ -252,6 +257,7 @@ def _collapse(
         copies=tuple(tuple(group) for group in copies),
         reports=reports,
         cache=counts,
+        run_on=np.asarray(run_on, dtype=np.bool_),
     )
 
 

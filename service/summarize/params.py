@@ -79,6 +79,11 @@ class GraphParams:
         support_threshold_lexical: Similarity at which two sentences of different
             articles say the same thing, with lexical similarity; the next two for
             semantic and hybrid similarity.
+        topic_floor_lexical: Similarity at which two sentences of different articles
+            are on one topic, with lexical similarity (then semantic, hybrid): a
+            sentence this close that gives another value (figure, date, name,
+            polarity) is listed as a disagreement, though too far to support (a
+            changed value lowers similarity). At most the support threshold.
         support_weight: How much each extra supporting article raises a score.
     """
 
@@ -92,6 +97,9 @@ class GraphParams:
     support_threshold_lexical: float = 0.45
     support_threshold_semantic: float = 0.7
     support_threshold_hybrid: float = 0.45
+    topic_floor_lexical: float = 0.3
+    topic_floor_semantic: float = 0.55
+    topic_floor_hybrid: float = 0.3
     support_weight: float = 0.5
 
     def __post_init__(self) -> None:
@@ -104,12 +112,20 @@ class GraphParams:
         for kind in SIMILARITY_KINDS:
             name = f"support_threshold_{kind}"
             _require(self.stage, name, getattr(self, name), 0.0, 1.0, open_low=True)
+            floor = f"topic_floor_{kind}"
+            _require(self.stage, floor, getattr(self, floor), 0.0, getattr(self, name),
+                     open_low=True)
         _require(self.stage, "support_weight", self.support_weight, 0.0)
 
     def support_threshold(self, kind: SimilarityKind) -> float:
         """Similarity at which two sentences say the same thing, for ``kind``."""
         threshold: float = getattr(self, f"support_threshold_{kind}")
         return threshold
+
+    def topic_floor(self, kind: SimilarityKind) -> float:
+        """Similarity at which two sentences are on one topic (a dissent's floor), for ``kind``."""
+        floor: float = getattr(self, f"topic_floor_{kind}")
+        return floor
 
 
 @dataclass(frozen=True, slots=True)

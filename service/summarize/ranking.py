@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from .candidates import Candidates
 from .centrality import lexrank_scores
+from .containment import with_containment
 from .focus import Focus, focused_prior, lexical_relevance
 from .params import GraphParams, QueryParams
 from .similarity import similarity_graph, tfidf_vectors, tokenize
@@ -115,7 +116,14 @@ def rank_lexically(
         min_similarity=params.min_similarity,
         keep_above=threshold,
     )
-    return rank(graph, walk, candidates, threshold=threshold, support_weight=params.support_weight)
+    return rank(
+        graph,
+        walk,
+        candidates,
+        threshold=threshold,
+        support_weight=params.support_weight,
+        floor=params.topic_floor_lexical,
+    )
 
 
 def rank(
@@ -127,6 +135,7 @@ def rank(
     support_weight: float,
     fallback: Ranking | None = None,
     index: IntArray | None = None,
+    floor: float | None = None,
 ) -> Ranking:
     """Centrality raised by independent support, over one graph.
 
@@ -142,6 +151,8 @@ def rank(
             disagreeing) may still support a sentence through a lexical match.
         index: Where this graph's sentences stand among all (with a shortlist);
             ``same_claim`` and ``dissent`` are in that index space anyway.
+        floor: Similarity at which two sentences are on one topic: a dissent is
+            looked for down to it (``threshold`` when None).
 
     Returns:
         The ranking, in this graph's index space (but ``same_claim`` and ``dissent``).
@@ -150,7 +161,10 @@ def rank(
     article_of = candidates.article_of[where]
     centrality = lexrank_scores(graph, prior=walk.jump, damping=walk.damping) * len(walk.jump)
     matches, dissents = find_agreeing_support(
-        graph, article_of, [candidates.texts[i] for i in where.tolist()], threshold=threshold
+        with_containment(graph, candidates, where, threshold),
+        article_of, [candidates.texts[i] for i in where.tolist()],
+        threshold=threshold,
+        floor=floor,
     )
     same_claim: list[list[int]] = []
     similarity_to: list[list[float]] = []

@@ -125,6 +125,7 @@ def rerank(
         support_weight=params.support_weight,
         fallback=fallback,
         index=shortlist,
+        floor=params.topic_floor(kind),
     )
     return lift(local, shortlist, fallback)
 

@@ -48,9 +48,11 @@ def find_agreeing_support(
     texts: Sequence[str],
     *,
     threshold: float,
+    floor: float | None = None,
 ) -> tuple[list[list[Match]], list[list[Dissent]]]:
     """For each sentence, the best agreeing match in every other article above
-    ``threshold``, and the articles whose matches all disagree with it.
+    ``threshold``, and the articles with no such match but a sentence above ``floor``
+    that disagrees with it.
 
     Similar is not the same: "The quake killed 12 people" and "The quake killed 15
     people" are close in any graph, but the second contradicts the first, so it is
@@ -58,20 +60,26 @@ def find_agreeing_support(
     sentence through its most similar sentence that agrees; an article whose similar
     sentences all disagree is a dissent, through the most similar of them.
 
+    A changed value lowers similarity ("12 people" / "15 people" share fewer words),
+    so a dissent is looked for down to ``floor``, the similarity of two sentences on
+    one topic, while support still needs ``threshold``.
+
     Args:
         similarity: Symmetric sentence similarity, shape (n_sentences, n_sentences).
         articles: Article index of each sentence, shape (n_sentences,).
         texts: Each sentence's text.
         threshold: Least similarity of two sentences that say the same thing, in (0, 1].
+        floor: Least similarity of a dissent, in (0, ``threshold``]; ``threshold``
+            when None.
 
     Returns:
         ``(support, dissent)``: for each sentence, its agreeing matches and its
         dissents, each ordered by article index.
 
     Raises:
-        ValueError: If ``threshold`` is out of range or the shapes differ.
+        ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
-    rows, columns, values = _ranked_edges(similarity, articles, threshold)
+    rows, columns, values = _ranked_edges(similarity, articles, threshold, floor)
     n = similarity.shape[0]
     support: list[list[Match]] = [[] for _ in range(n)]
     dissent: list[list[Dissent]] = [[] for _ in range(n)]
@@ -82,6 +90,8 @@ def find_agreeing_support(
         if key in settled:
             continue
         conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
+        if conflict is None and value < threshold:
+            continue  # on the topic, but not close enough to support
         if conflict is None:
             settled.add(key)
             doubted.pop(key, None)
@@ -94,12 +104,18 @@ def find_agreeing_support(
 
 
 def _ranked_edges(
-    similarity: sp.csr_matrix, articles: npt.NDArray[np.int64], threshold: float
+    similarity: sp.csr_matrix,
+    articles: npt.NDArray[np.int64],
+    threshold: float,
+    floor: float | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Edges between articles at least ``threshold`` strong: per row and article, the
-    strongest first (ties to the earlier sentence)."""
+    """Edges between articles at least ``floor`` strong (``threshold`` when None): per
+    row and article, the strongest first (ties to the earlier sentence)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    floor = threshold if floor is None else floor
+    if not 0.0 < floor <= threshold:
+        raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
     n = similarity.shape[0]
     if articles.shape != (n,):
         raise ValueError(f"articles must have shape ({n},), got {articles.shape}")
@@ -108,7 +124,7 @@ def _ranked_edges(
     columns = matrix.indices.astype(np.int64)
     values = matrix.data
     own = np.asarray(articles, dtype=np.int64)
-    keep = np.flatnonzero((values >= threshold) & (own[columns] != own[rows]))
+    keep = np.flatnonzero((values >= floor) & (own[columns] != own[rows]))
     rows, columns, values = rows[keep], columns[keep], values[keep]
     order = np.lexsort((columns, -values, own[columns], rows))
     return rows[order], columns[order], np.asarray(values[order], dtype=np.float64)

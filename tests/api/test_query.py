@@ -81,10 +81,13 @@ def test_without_query_the_response_is_the_one_before_queries(client: FlaskClien
     # the third and fourth swapped). Updated for issue 16, which added fields only (each
     # citation's relation and similarity, each sentence's independent_support and
     # disagreements, each article's origin): without them the body still hashes to the
-    # digest before, bc744d80...0711.
+    # digest before, bc744d80...0711. Updated for issue 16 item 4 (containment matches of
+    # run-on units): the same sentences and citations, but the three citations of the
+    # run-on article carry their containment-based similarity (0.57 -> 0.81, 0.84 -> 0.89,
+    # 0.57 -> 0.92); before it, 2e324721...75f4.
     body = stable(post(client, story_payload(similarity="lexical")).get_json())
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    assert digest == "2e3247213a0adfe5714ad6b7e15a67a0fffddbaa0c02c3b82d88517c4d1175f4"
+    assert digest == "99047a03f75bacb312c775b42aa6dcf6fcb8efb7e12ea310c0ae35263645c6df"
 
 
 @pytest.mark.parametrize(

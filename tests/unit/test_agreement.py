@@ -192,3 +192,17 @@ def test_facts_is_memoised() -> None:
 
     assert facts(QUAKE) is facts(QUAKE)
     assert facts.cache_info().hits == 1
+
+
+def test_a_name_between_the_same_two_words_is_a_slot_where_the_rest_is_reordered() -> None:
+    first = "The ferry was steered into the harbour by captain Olsen yesterday after the storm."
+    second = "After the storm had passed, captain Brandt yesterday steered the ferry to harbour."
+
+    conflict = disagreement(first, second)
+
+    assert conflict is not None and conflict.kind == "entity"
+    assert (conflict.value, conflict.other) == ("Olsen", "Brandt")
+    assert first[conflict.start : conflict.end] == "Olsen"
+    assert second[conflict.other_start : conflict.other_end] == "Brandt"
+    # One shared neighbour is not a slot: a paraphrase often names another party there.
+    assert disagreement(first.replace(" yesterday", ""), second.replace(" yesterday", "")) is None

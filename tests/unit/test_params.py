@@ -24,6 +24,10 @@ from service.summarize import (
         (lambda: GraphParams(damping=1.0), r"graph.damping must be in \(0, 1\), got 1.0"),
         (lambda: GraphParams(top_k=0), "graph.top_k must be >= 1, got 0"),
         (lambda: GraphParams(support_threshold_hybrid=0.0), "graph.support_threshold_hybrid"),
+        (
+            lambda: GraphParams(topic_floor_lexical=0.5),
+            r"graph.topic_floor_lexical must be in \(0, 0.45\]",
+        ),
         (lambda: ShortlistParams(min_size=0), "shortlist.min_size"),
         (lambda: ShortlistParams(partner_floor=1.5), "shortlist.partner_floor"),
         (lambda: SelectionParams(method="best"), "selection.method must be one of"),  # type: ignore[arg-type]

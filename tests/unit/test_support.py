@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from service.summarize.support import Match
+from service.summarize.support import Match, find_agreeing_support
 from tests.builders import find_support
 
 
@@ -117,3 +117,57 @@ def test_threshold_out_of_range_raises(threshold: float) -> None:
 def test_mismatched_articles_raise() -> None:
     with pytest.raises(ValueError, match="articles"):
         find_support(graph(3, {}), articles(0, 1), threshold=0.5)
+
+
+def dissent_floor_story() -> tuple[sp.csr_matrix, np.ndarray, list[str]]:
+    """Sentence 0 (article 0) is on the topic of 1 and 2 (articles 1 and 2), below the
+    support threshold: 1 gives another figure, 2 agrees."""
+    texts = [
+        "The quake killed 12 people in the town.",
+        "A quake in the town killed 15 people, officials said on the radio.",
+        "Officials said on the radio that the quake hit the town hard.",
+    ]
+    return graph(3, {(0, 1): 0.35, (0, 2): 0.35}), articles(0, 1, 2), texts
+
+
+def test_a_dissent_is_looked_for_down_to_the_floor_and_support_still_needs_the_threshold() -> None:
+    similarity, article_of, texts = dissent_floor_story()
+
+    support, dissent = find_agreeing_support(
+        similarity, article_of, texts, threshold=0.45, floor=0.3
+    )
+
+    assert support[0] == []  # the agreeing sentence is on the topic but not support
+    [found] = dissent[0]
+    assert (found.sentence, found.conflict.kind) == (1, "number")
+    assert texts[0][found.conflict.start : found.conflict.end] == "12"
+    assert texts[1][found.conflict.other_start : found.conflict.other_end] == "15"
+
+
+def test_without_a_floor_a_dissent_needs_the_support_threshold() -> None:
+    similarity, article_of, texts = dissent_floor_story()
+
+    support, dissent = find_agreeing_support(similarity, article_of, texts, threshold=0.45)
+
+    assert support[0] == [] and dissent[0] == []
+
+
+def test_support_above_the_threshold_outweighs_a_dissent_below_it() -> None:
+    _, article_of, texts = dissent_floor_story()
+    texts[2] = "A quake killed 12 people in the town."
+    # Article 1 says 15 on the topic (0.35) and 12 as support (0.9): it supports.
+    article_of = articles(0, 1, 1)
+    similarity = graph(3, {(0, 1): 0.35, (0, 2): 0.9})
+
+    support, dissent = find_agreeing_support(
+        similarity, article_of, texts, threshold=0.45, floor=0.3
+    )
+
+    assert [m.sentence for m in support[0]] == [2] and dissent[0] == []
+
+
+@pytest.mark.parametrize("floor", [0.0, 0.5])
+def test_a_floor_out_of_range_raises(floor: float) -> None:
+    similarity, article_of, texts = dissent_floor_story()
+    with pytest.raises(ValueError, match="floor"):
+        find_agreeing_support(similarity, article_of, texts, threshold=0.45, floor=floor)
