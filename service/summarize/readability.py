@@ -117,11 +117,14 @@ def fragment_reason(text: str) -> FragmentReason | None:
         return "lower-case"
     if stripped.startswith(_CLOSING) or quote_marks(stripped) % 2 == 1:
         return "quote"
-    if _LIST_MARKER.match(stripped) is not None or _COLUMNS.search(stripped) is not None:
-        return "row"
-    if _DIGIT.search(stripped) is not None and len(_LOWER_WORD.findall(stripped)) < 2:
-        return "row"
-    return None
+    return "row" if is_row(stripped) else None
+
+
+def is_row(text: str) -> bool:
+    """Whether ``text`` is a row of a list or a table (the ``row`` rule above)."""
+    if _LIST_MARKER.match(text) is not None or _COLUMNS.search(text) is not None:
+        return True
+    return _DIGIT.search(text) is not None and len(_LOWER_WORD.findall(text)) < 2
 
 
 def is_fragment(text: str) -> bool:
@@ -186,6 +189,7 @@ __all__ = [
     "fragment_reason",
     "is_fragment",
     "is_lone_quote",
+    "is_row",
     "opener",
     "quote_marks",
     "self_contained",

@@ -132,3 +132,21 @@ def test_a_summary_on_one_line_is_cut_into_sentences() -> None:
         "The ferry stopped.",
         "Boats waited.",
     ]
+
+
+def test_rows_of_a_list_are_not_candidates() -> None:
+    from service.summarize.candidates import cut_article
+
+    text = (
+        "The island's three cinemas sold more tickets this weekend than in any week of "
+        "the year.\n"
+        '"Moonlight Over Harbour Town," $12.4 million.\n'
+        '"The Last Ferry," $8.1 million.\n'
+        "Owners said the rain had kept people off the beaches and in the cinemas."
+    )
+    kept = [text[start:end] for _, start, end, _ in cut_article(text).kept]
+    assert kept == [
+        "The island's three cinemas sold more tickets this weekend than in any week of "
+        "the year.",
+        "Owners said the rain had kept people off the beaches and in the cinemas.",
+    ]
