@@ -146,7 +146,6 @@ def test_rows_of_a_list_are_not_candidates() -> None:
     )
     kept = [text[start:end] for _, start, end, _ in cut_article(text).kept]
     assert kept == [
-        "The island's three cinemas sold more tickets this weekend than in any week of "
-        "the year.",
+        "The island's three cinemas sold more tickets this weekend than in any week of the year.",
         "Owners said the rain had kept people off the beaches and in the cinemas.",
     ]
