@@ -7,8 +7,8 @@ sentence it was cut from. Two kinds fail, by these rules (text only, no model):
 
 - ``lower-case``: the first letter (after opening quotes and brackets) is lower-case
   and the first word has no capital inside it ("iPhone" and "eBay" are words, not cuts);
-- ``attribution``: it opens on a reporting verb, the tail of a quote cut from it
-  ("said Jane Roe, a teacher ...", "Responded the mayor ...");
+- ``attribution``: it opens on a reporting verb (:data:`ATTRIBUTION_STARTS`), the tail
+  of a quote cut from it ("said Jane Roe, a teacher ...", "Responded the mayor ...");
 - ``quote``: it opens on a closing quotation mark, or holds an odd number of double
   quotation marks (straight and curly counted together), so it starts or ends inside
   a quotation;
@@ -38,7 +38,11 @@ sentence: nothing outside the quotation marks names who spoke or says "said".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 FragmentReason = Literal["lower-case", "attribution", "quote", "row"]
 OpenerKind = Literal["pronoun", "demonstrative", "connective"]
@@ -62,6 +66,10 @@ REPORTING_VERBS = frozenset(
     "countered warned warns".split()
 )
 """Verbs that follow a quote in an attribution ("... ," said X)."""
+
+ATTRIBUTION_STARTS = frozenset("said says responded replied".split())
+"""Reporting verbs that open only an attribution cut from its quote ("Said X, ..."):
+"Asked whether ..." or "Added to that ..." open whole sentences."""
 
 TIME_WORDS = frozenset(
     "year years week weeks month months morning afternoon evening night day days "
@@ -111,7 +119,7 @@ def fragment_reason(text: str) -> FragmentReason | None:
     if not stripped:
         return None
     word = first_word(stripped)
-    if word.lower() in REPORTING_VERBS:
+    if word.lower() in ATTRIBUTION_STARTS:
         return "attribution"
     if word[:1].islower() and not any(char.isupper() for char in word[1:]):
         return "lower-case"
@@ -177,7 +185,50 @@ def stands_alone(text: str) -> bool:
     return not is_fragment(text) and opener(text) is None and not is_lone_quote(text)
 
 
+def readable(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Which sentences selection may choose on their own (:func:`stands_alone`)."""
+    return np.fromiter((stands_alone(text) for text in texts), dtype=bool, count=len(texts))
+
+
+def keep_readable(
+    chosen: Sequence[int],
+    values: npt.NDArray[np.float64],
+    texts: Sequence[str],
+    spans: Sequence[tuple[int, int]],
+) -> tuple[list[int], npt.NDArray[np.float64]]:
+    """The choice without what does not read on its own, in the order chosen.
+
+    A fragment and a lone quote go. A sentence with a dangling opener stays only when
+    the sentence before it in its article (``spans``: article and position of each
+    candidate) is chosen too; it is then placed right after that one. Selection does
+    not prefer such sentences (:func:`readable` is its eligibility), so they come in only
+    when the fill adds them beside their predecessor.
+
+    Returns:
+        ``(chosen, values)``, ``values`` kept in step with ``chosen``.
+    """
+    where = {spans[index]: index for index in chosen}
+    order: list[int] = []
+    kept: list[float] = []
+    for index, value in zip(chosen, values.tolist(), strict=True):
+        text = texts[index]
+        if is_fragment(text) or is_lone_quote(text) or index in order:
+            continue
+        if opener(text) is None:
+            order.append(index)
+            kept.append(value)
+            continue
+        article, position = spans[index]
+        before = where.get((article, position - 1))
+        if before is not None and before in order:
+            slot = order.index(before) + 1
+            order.insert(slot, index)
+            kept.insert(slot, value)
+    return order, np.asarray(kept, dtype=np.float64)
+
+
 __all__ = [
+    "ATTRIBUTION_STARTS",
     "CONNECTIVES",
     "DEMONSTRATIVES",
     "PRONOUNS",
@@ -190,8 +241,10 @@ __all__ = [
     "is_fragment",
     "is_lone_quote",
     "is_row",
+    "keep_readable",
     "opener",
     "quote_marks",
+    "readable",
     "self_contained",
     "stands_alone",
 ]

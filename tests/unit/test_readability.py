@@ -149,3 +149,26 @@ def test_rows_of_a_list_are_not_candidates() -> None:
         "The island's three cinemas sold more tickets this weekend than in any week of the year.",
         "Owners said the rain had kept people off the beaches and in the cinemas.",
     ]
+
+
+def test_selection_keeps_an_opener_only_right_after_its_predecessor() -> None:
+    import numpy as np
+
+    from service.summarize.readability import keep_readable, readable
+
+    texts = [
+        "The storm closed the ferry pier on Monday morning.",  # article 0, position 0
+        "It was the third storm to hit the coast this month.",  # article 0, position 1
+        "But the ferry company will not pay for the repairs.",  # article 1, position 4
+        "said Tom Berg, the harbour master, after the meeting.",  # a fragment
+        '"We have never seen waves like these in forty years."',  # a lone quote
+        "Boats waited outside the harbour until the wind dropped.",
+    ]
+    spans = [(0, 0), (0, 1), (1, 4), (1, 5), (2, 0), (2, 1)]
+    assert readable(texts).tolist() == [True, False, False, False, False, True]
+    chosen, values = keep_readable([5, 1, 2, 3, 4, 0], np.arange(6, dtype=np.float64), texts, spans)
+    # "It was ..." follows its predecessor only when that one is chosen first.
+    assert chosen == [5, 0]
+    chosen, values = keep_readable([0, 5, 1, 2], np.arange(4, dtype=np.float64), texts, spans)
+    assert chosen == [0, 1, 5]
+    assert values.tolist() == [0.0, 2.0, 1.0]
