@@ -185,9 +185,16 @@ def stands_alone(text: str) -> bool:
     return not is_fragment(text) and opener(text) is None and not is_lone_quote(text)
 
 
-def readable(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
-    """Which sentences selection may choose on their own (:func:`stands_alone`)."""
-    return np.fromiter((stands_alone(text) for text in texts), dtype=bool, count=len(texts))
+def readable(texts: Sequence[str], *, openers: bool = True) -> npt.NDArray[np.bool_]:
+    """Which sentences selection may choose on their own (:func:`stands_alone`; with
+    ``openers`` False, a sentence opening on a word that points back is not ruled out)."""
+    return np.fromiter((_reads(text, openers) for text in texts), dtype=bool, count=len(texts))
+
+
+def _reads(text: str, openers: bool) -> bool:
+    if is_fragment(text) or is_lone_quote(text):
+        return False
+    return not openers or opener(text) is None
 
 
 def keep_readable(
@@ -195,6 +202,8 @@ def keep_readable(
     values: npt.NDArray[np.float64],
     texts: Sequence[str],
     spans: Sequence[tuple[int, int]],
+    *,
+    openers: bool = True,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The choice without what does not read on its own, in the order chosen.
 
@@ -202,7 +211,8 @@ def keep_readable(
     the sentence before it in its article (``spans``: article and position of each
     candidate) is chosen too; it is then placed right after that one. Selection does
     not prefer such sentences (:func:`readable` is its eligibility), so they come in only
-    when the fill adds them beside their predecessor.
+    when the fill adds them beside their predecessor. With ``openers`` False only
+    fragments and lone quotes go.
 
     Returns:
         ``(chosen, values)``, ``values`` kept in step with ``chosen``.
@@ -214,7 +224,7 @@ def keep_readable(
         text = texts[index]
         if is_fragment(text) or is_lone_quote(text) or index in order:
             continue
-        if opener(text) is None:
+        if not openers or opener(text) is None:
             order.append(index)
             kept.append(value)
             continue

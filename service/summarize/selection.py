@@ -101,7 +101,9 @@ def select_sentences(
         max_sentences=options.max_sentences,
         length_power=params.length_power,
     )
-    chosen, values = keep_readable(chosen, values, candidates.texts, _places(candidates))
+    chosen, values = keep_readable(
+        chosen, values, candidates.texts, _places(candidates), openers=params.exclude_dangling
+    )
     scores = np.zeros(len(candidates))
     scores[chosen] = values
     return Choice(chosen, scores)
@@ -140,7 +142,8 @@ def _coverage_problem(
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         candidates.quality, ranking.same_claim
     )
-    eligible &= readable(candidates.texts)  # no fragment, opener pointing back, lone quote
+    # No fragment, lone quote, and with exclude_dangling no opener pointing back.
+    eligible &= readable(candidates.texts, openers=params.exclude_dangling)
     return Cover(
         concepts,
         weights,

@@ -165,10 +165,29 @@ def test_selection_keeps_an_opener_only_right_after_its_predecessor() -> None:
         "Boats waited outside the harbour until the wind dropped.",
     ]
     spans = [(0, 0), (0, 1), (1, 4), (1, 5), (2, 0), (2, 1)]
-    assert readable(texts).tolist() == [True, False, False, False, False, True]
-    chosen, values = keep_readable([5, 1, 2, 3, 4, 0], np.arange(6, dtype=np.float64), texts, spans)
+    assert readable(texts, openers=True).tolist() == [True, False, False, False, False, True]
+    chosen, values = keep_readable(
+        [5, 1, 2, 3, 4, 0], np.arange(6, dtype=np.float64), texts, spans, openers=True
+    )
     # "It was ..." follows its predecessor only when that one is chosen first.
     assert chosen == [5, 0]
     chosen, values = keep_readable([0, 5, 1, 2], np.arange(4, dtype=np.float64), texts, spans)
     assert chosen == [0, 1, 5]
     assert values.tolist() == [0.0, 2.0, 1.0]
+
+
+def test_without_exclude_dangling_only_fragments_and_lone_quotes_go() -> None:
+    import numpy as np
+
+    from service.summarize.readability import keep_readable, readable
+
+    texts = [
+        "But the ferry company will not pay for the repairs to the pier.",
+        "said Tom Berg, the harbour master, after the meeting.",
+        '"We have never seen waves like these in forty years."',
+    ]
+    assert readable(texts, openers=False).tolist() == [True, False, False]
+    chosen, _ = keep_readable(
+        [2, 1, 0], np.zeros(3), texts, [(0, 3), (1, 0), (2, 0)], openers=False
+    )
+    assert chosen == [0]
