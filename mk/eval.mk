@@ -3,6 +3,7 @@
 #   make eval              DUC 2004 task 2, 100 words: ours + live peers + SumRepo peers
 #   make eval-calibrate    check the scorer against published ROUGE-1.5.5 numbers
 #   make eval-duc2007      DUC 2007 main task, 250 words, query-focused, jackknifed
+#   make eval-readability  fragments and dangling openers per 100 sentences (run by make eval)
 #
 # The data is licensed for evaluation only and lives outside the repository.
 
@@ -12,13 +13,22 @@ EVAL_RESULTS ?= bench/results
 EVAL_LIVE_PEERS ?= sumy-lexrank,sumy-textrank,lexrank
 EVAL_ARGS ?=
 
-.PHONY: eval eval-calibrate eval-duc2007
+.PHONY: eval eval-calibrate eval-duc2007 eval-readability
 
-eval: ## DUC 2004, 100 words: ours, live peers, SumRepo peers -> bench/results
+eval: ## DUC 2004, 100 words: ours, live peers, SumRepo peers -> bench/results; then eval-readability
 	$(PY) -m service.evaluate $(EVAL_DATA)/duc2004_task2.jsonl --words 100 \
 		--peers $(EVAL_DATA)/duc2004_task2_sumrepo_peers.jsonl \
 		--live-peers $(EVAL_LIVE_PEERS) \
 		--json $(EVAL_RESULTS)/eval-duc2004.json $(EVAL_ARGS)
+	$(MAKE) --no-print-directory eval-readability
+
+# Fragments and dangling openers per 100 summary sentences (service.evaluation.readability):
+# ours (hybrid and lexical), the published systems and the human references, DUC 2004 and
+# DUC 2007 at 100 and 250 words.
+READABILITY_ARGS ?=
+eval-readability: ## fragments and dangling openers per 100 sentences: ours, peers, humans
+	$(PY) -m service.evaluation.readability $(EVAL_DATA) --words 100,250 \
+		--similarity hybrid,lexical --json $(EVAL_RESULTS)/eval-readability.json $(READABILITY_ARGS)
 
 eval-calibrate: ## the ROUGE scorer against published ROUGE-1.5.5 numbers
 	$(PY) -m service.evaluation.calibrate $(EVAL_DATA)/duc2004_task2.jsonl \

@@ -33,7 +33,8 @@ _CREDIT = re.compile(
 )
 
 # A line holding any of these is page furniture: comment boxes, translation
-# notices, legal lines, links.
+# notices, legal lines, links, embedded-post notices, web-archive banners, newsletter
+# and app prompts, and a video player's buttons or an advertisement label opening it.
 _FURNITURE = re.compile(
     r"""
       \b(?:please|sign\s+in|log\s+in|join)\b.{0,50}\bcomment(?:s|ing)?\b
@@ -43,6 +44,15 @@ _FURNITURE = re.compile(
     | \bcookies?\s+policy\b | \bwe\s+use\s+cookies\b
     | \bjavascript\b.{0,30}\b(?:enable|disabled|required)\b
     | https?://\S+ | \bwww\.\S+ | [\w.+-]+@[\w-]+\.\w{2,}
+    | \badd\s+location\s+information\b | \blocation\s+information\s+to\s+your\b
+    | \bthese\s+crawls\b | \bcrawl(?:s|ed|er)?\b.{0,60}\barchiv
+    | \btop\s+ranked\s+pages\b | \bwayback\s+machine\b
+    | \bcontinue\s+reading\s+the\s+main\s+story\b
+    | \bsign\s+up\b.{0,40}\bnewsletters?\b | \bnewsletters?\b.{0,40}\bsign\s+up\b
+    | \bsubscribe\s+to\s+(?:our|the)\b.{0,30}\b(?:newsletter|channel|podcast|alerts)\b
+    | \b(?:download|get|install)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}app\b
+    | \bdelivered\s+(?:straight\s+|directly\s+)?to\s+your\s+inbox\b
+    | (?-i:^\W*(?:CLOSE|REPLAY|SKIP\s+AD|ADVERTISEMENT|Advertisement)\b)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -121,6 +131,19 @@ _FURNITURE_TRIGGERS = (
     "http",
     "www.",
     "@",
+    "location information",
+    "crawl",
+    "top ranked",
+    "wayback",
+    "main story",
+    "newsletter",
+    "subscribe",
+    "app",
+    "inbox",
+    "close",
+    "replay",
+    "skip",
+    "advertisement",
 )
 _WEAK_TRIGGERS = (
     "photo",

@@ -23,6 +23,7 @@ from .boilerplate import classify, is_unpunctuated
 from .models import Article, ArticleReport, Span
 from .origins import find_origins
 from .params import SegmentationParams
+from .readability import is_row
 from .segmentation import split_blocks, split_sentences
 
 
@@ -44,7 +45,8 @@ class ArticleCut:
 
 
 def cut_article(text: str) -> ArticleCut:
-    """Split ``text`` into sentences and keep the candidates (no boilerplate)."""
+    """Split ``text`` into sentences and keep the candidates (no boilerplate, and no
+    row of a list or table: :func:`.readability.is_row`)."""
     blocks = split_blocks(text)
     segments = split_sentences(text, blocks=blocks)
     run_on = is_unpunctuated(text)
@@ -52,7 +54,7 @@ def cut_article(text: str) -> ArticleCut:
     kept = tuple(
         (position, verdict.start, verdict.end, segment.forced)
         for position, (segment, verdict) in enumerate(zip(segments, verdicts, strict=True))
-        if verdict.candidate
+        if verdict.candidate and not is_row(text[verdict.start : verdict.end])
     )
     return ArticleCut(kept, len(segments), run_on)
 

@@ -126,7 +126,7 @@ def split_sentences(
         if _SENTENCE_END.search(block, 0, len(block) - 1) is None:
             spans: Iterable[tuple[int, int]] = ((0, len(block)),)
         else:
-            spans = _join_numbered(block, tokenizer.span_tokenize(block))
+            spans = _join_attributions(block, _join_numbered(block, tokenizer.span_tokenize(block)))
         for start, end in spans:
             for piece_start, piece_end, forced in _limit(block, start, end, max_words, max_chars):
                 segments.append(
@@ -142,12 +142,30 @@ _STARTS_NUMBER = re.compile(r"\s*\d")
 
 def _join_numbered(block: str, spans: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
     """Punkt's spans, rejoined where one ends with "No." and the next starts with a digit."""
+    return _rejoin(block, spans, _NUMBER_SIGN, _STARTS_NUMBER)
+
+
+# A quotation that Punkt ended at its own "?", "!" or "." and the attribution after it:
+# '"Who pays for the pier?" asked the mayor.' is one sentence, not a quote and a fragment.
+_ENDS_QUOTE = re.compile(r"[.?!,][\"\u201d\u2019']$")
+_STARTS_LOWER = re.compile(r"\s*[a-z]")
+
+
+def _join_attributions(block: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans rejoined where one ends a quotation and the next starts lower-case."""
+    return _rejoin(block, spans, _ENDS_QUOTE, _STARTS_LOWER)
+
+
+def _rejoin(
+    block: str, spans: Iterable[tuple[int, int]], ends: re.Pattern[str], starts: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """Spans, each joined to the one before where that one ``ends`` and it ``starts``."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if (
             joined
-            and _NUMBER_SIGN.search(block, joined[-1][0], joined[-1][1])
-            and _STARTS_NUMBER.match(block, joined[-1][1])
+            and ends.search(block, joined[-1][0], joined[-1][1])
+            and starts.match(block, joined[-1][1])
         ):
             joined[-1] = (joined[-1][0], end)
         else:

@@ -36,6 +36,7 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
+from .readability import keep_readable, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
 
@@ -89,6 +90,9 @@ def select_sentences(
             max_overlap=ranking.threshold,
             same_claim=ranking.same_claim,
         )
+        chosen, _ = keep_readable(
+            chosen, ranking.scores[chosen], candidates.texts, _places(candidates)
+        )
         return Choice(chosen, ranking.scores)
     cover = _coverage_problem(candidates, word_counts, ranking, lexical, focus, options, params)
     chosen, values = greedy_cover(
@@ -96,6 +100,9 @@ def select_sentences(
         max_words=options.max_words,
         max_sentences=options.max_sentences,
         length_power=params.length_power,
+    )
+    chosen, values = keep_readable(
+        chosen, values, candidates.texts, _places(candidates), openers=params.exclude_dangling
     )
     scores = np.zeros(len(candidates))
     scores[chosen] = values
@@ -135,6 +142,8 @@ def _coverage_problem(
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         candidates.quality, ranking.same_claim
     )
+    # No fragment, lone quote, and with exclude_dangling no opener pointing back.
+    eligible &= readable(candidates.texts, openers=params.exclude_dangling)
     return Cover(
         concepts,
         weights,
@@ -151,6 +160,11 @@ def _coverage_problem(
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
     )
+
+
+def _places(candidates: Candidates) -> list[tuple[int, int]]:
+    """(article, position) of each candidate: where its predecessor stands."""
+    return [(span.article_index, span.position) for span in candidates.spans]
 
 
 def _concept_rules(

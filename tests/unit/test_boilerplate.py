@@ -304,16 +304,16 @@ def test_the_weak_expression_is_tried_where_its_triggers_start() -> None:
         "Talks ended.",
         "Talks ended.\n",
         "Talks ended. ",
-        "He said: \"No.\"",
-        "He said: \"No.\" ",
+        'He said: "No."',
+        'He said: "No." ',
         "(Talks ended.)",
-        "Talks ended. \")",
-        "Talks ended.\" \"",
+        'Talks ended. ")',
+        'Talks ended." "',
         "Talks ended\u2026\u00a0",
         "Is it over?\u2019\u201d",
         "Stop!]",
         "No end here",
-        "\"",
+        '"',
         ".",
     ],
 )
@@ -364,3 +364,54 @@ def test_a_sentence_of_a_cleared_line_is_judged_as_if_alone() -> None:
 )
 def test_letter_count_is_what_the_letter_expression_counts(text: str) -> None:
     assert boilerplate._letter_count(text) == len(re.findall(r"[^\W\d_]", text))
+
+
+WEB_FURNITURE = [
+    "You can add location information to your posts, such as your town or precise spot.",
+    "These crawls are part of a project to keep copies of pages as they appear on the web.",
+    "Top ranked pages (up to a limit) from every domain linked to are kept as well.",
+    "CLOSE The harbour master said the waves were the highest he had seen in years.",
+    "Advertisement The storm closed the ferry pier for the rest of the week.",
+    "Sign up for our morning newsletter and get the best stories every day of the week.",
+    "Download the Harbour News app to follow the storm on your phone wherever you are.",
+    "Get the best of the coast delivered straight to your inbox every single morning.",
+]
+
+
+@pytest.mark.parametrize("line", WEB_FURNITURE)
+def test_web_furniture_is_never_a_candidate(line: str) -> None:
+    from service.summarize.candidates import cut_article
+
+    prose = "The council voted on Tuesday to rebuild the ferry pier before the summer season."
+    text = f"{prose}\n{line}\n{prose.replace('Tuesday', 'Friday')}"
+    kept = [text[start:end] for _, start, end, _ in cut_article(text).kept]
+    assert line not in kept
+    assert len(kept) == 2
+
+
+def test_the_same_words_in_prose_stay() -> None:
+    from service.summarize.candidates import cut_article
+
+    text = (
+        "Close to 200 people came to the meeting, which lasted until well after midnight.\n"
+        "The app the council built for ferry times crashed twice during the storm last week."
+    )
+    assert len(cut_article(text).kept) == 2
+
+
+def test_furniture_shared_by_outlets_gains_no_support() -> None:
+    from service.summarize import Article, SummaryOptions, summarize
+
+    notice = WEB_FURNITURE[0]
+    bodies = [
+        "The storm closed the ferry pier on Monday and boats stayed in the inner harbour. "
+        "Harbour master Tom Berg said repairs to the pier would take at least three weeks.",
+        "Boats stayed in the inner harbour after the storm closed the ferry pier on Monday. "
+        "The council said the pier repairs would cost the town about two million dollars.",
+        "Ferry services to the island stopped on Monday when the storm closed the pier. "
+        "Islanders crossed on fishing boats while the harbour stayed closed to ferries.",
+    ]
+    articles = [Article(id=f"a{i}", text=f"{body}\n{notice}") for i, body in enumerate(bodies)]
+    summary = summarize(articles, SummaryOptions(max_sentences=6, similarity="lexical"))
+    assert summary.sentences
+    assert all("location information" not in s.text for s in summary.sentences)

@@ -279,3 +279,25 @@ def test_a_paragraph_per_sentence_article_keeps_its_sentences() -> None:
         "Mr. Hale, the port's director, did not answer calls.",
         "Ships waited offshore.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Who will pay for the pier?" asked the mayor, Ana Ruiz. The council met at noon.',
+        '"We lost everything." said Jane Roe, a teacher on the island. The council met at noon.',
+        '"Go home!" shouted the harbour master. The council met at noon.',
+    ],
+)
+def test_a_quote_and_its_attribution_are_one_sentence(text: str) -> None:
+    sentences = texts(text, split_sentences(text))
+    assert len(sentences) == 2
+    assert sentences[1] == "The council met at noon."
+
+
+def test_a_quote_before_a_new_sentence_stays_apart() -> None:
+    text = '"I am done with the pier." He left the meeting before the vote.'
+    assert texts(text, split_sentences(text)) == [
+        '"I am done with the pier."',
+        "He left the meeting before the vote.",
+    ]
