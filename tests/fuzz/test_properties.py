@@ -269,6 +269,7 @@ def test_invisible_characters_only_are_insufficient_content(bodies: list[str]) -
         summarize(invisible, SummaryOptions(similarity="lexical"))
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(articles(), options)
 def test_lexical_summaries_keep_their_properties(
@@ -283,6 +284,7 @@ def test_any_unicode_is_summarised_or_refused(one: str, two: str, opts: SummaryO
     summarize_checked([Article(id="one", text=one), Article(id="two", text=two)], opts)
 
 
+@pytest.mark.slow
 @settings(BOUNDED, max_examples=12)
 @given(articles(max_articles=3, surrogates=False), options)
 def test_hybrid_summaries_keep_their_properties(
@@ -362,6 +364,7 @@ def assert_cites_clean(summary: Summary | None) -> None:
     assert "clean" in {c.article_id for s in summary.sentences for c in s.citations}
 
 
+@pytest.mark.slow
 def test_a_million_characters_without_punctuation() -> None:
     rng = random.Random(2004)
     vocabulary = [
