@@ -8,11 +8,6 @@ loopback and shows that /metrics merges what both workers counted.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +17,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.builders import story_payload
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTED = (
@@ -80,12 +76,6 @@ def test_counts_rise_by_what_was_sent(client: FlaskClient) -> None:
     assert families["summarizer_model_load_seconds"] == "gauge"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(url: str, body: bytes | None = None) -> tuple[int, str]:
     headers = {"Content-Type": "application/json", "Connection": "close"}
     request = urllib.request.Request(url, data=body, headers=headers)
@@ -95,56 +85,21 @@ def _get(url: str, body: bytes | None = None) -> tuple[int, str]:
 
 @pytest.mark.slow
 def test_metrics_merge_across_two_real_gunicorn_workers(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "SUMMARIZER_LOAD_MODEL": "false",
-        "SUMMARIZER_DEFAULT_SIMILARITY": "lexical",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-    }
-    (tmp_path / "metrics").mkdir()
-    log = (tmp_path / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "service.wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        body = json.dumps(story_payload()).encode()
-        sent = 24
+    body = json.dumps(story_payload()).encode()
+    sent = 24
+    with gunicorn(
+        tmp_path,
+        ready="/healthz",
+        WEB_CONCURRENCY="2",
+        SUMMARIZER_LOAD_MODEL="false",
+        SUMMARIZER_DEFAULT_SIMILARITY="lexical",
+    ) as base:
         with ThreadPoolExecutor(max_workers=6) as pool:
             statuses = list(pool.map(lambda _: _get(f"{base}/v1/summaries", body)[0], range(sent)))
         assert statuses == [200] * sent
         parsed = samples(_get(f"{base}/metrics")[1])
-        assert value(parsed, POSTED) == sent
-        assert value(parsed, LATENCY_COUNT) == sent
-        # Two workers counted (one file per worker process), and the sum is merged.
-        writers = {
-            path.stem.rsplit("_", 1)[1] for path in (tmp_path / "metrics").glob("counter_*.db")
-        }
-        assert len(writers) == 2, writers
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    log.close()
-    assert server.returncode == 0, (tmp_path / "gunicorn.log").read_text()
+    assert value(parsed, POSTED) == sent
+    assert value(parsed, LATENCY_COUNT) == sent
+    # Two workers counted (one file per worker process), and /metrics gave their sum.
+    writers = {path.stem.rsplit("_", 1)[1] for path in (tmp_path / "metrics").glob("counter_*.db")}
+    assert len(writers) == 2, writers
