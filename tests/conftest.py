@@ -49,7 +49,7 @@ def openapi() -> OpenAPI:
     config = Config(
         extra_media_type_deserializers={
             "application/problem+json": json.loads,
-            "application/yaml": _text,
+            "application/yaml": yaml.safe_load,
             "text/javascript": _text,
         }
     )

@@ -63,7 +63,8 @@ def read_json_object(max_depth: int) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except RecursionError:
-        raise MalformedJSON("The JSON is nested too deeply.") from None
+        # Deeper than the parser goes is deeper than any limit (README: json-too-deep).
+        raise JSONTooDeep(max_depth) from None
     except ValueError as exc:
         raise MalformedJSON(f"The body is not valid JSON: {_reason(exc)}") from None
     if not isinstance(body, dict):

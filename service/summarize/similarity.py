@@ -75,7 +75,12 @@ def tokenize(text: str) -> list[str]:
     Stopwords (scikit-learn's English list) and one-character tokens are
     dropped; possessives lose their "'s", so "Putin's" and "Putins" meet.
     """
+    # A lone surrogate (no character of its own) must not cut a word in two.
+    text = _SURROGATE.sub("", text)
     return list(filter(None, map(_TOKEN_STEMS.__getitem__, _TOKEN.findall(text.lower()))))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def tfidf_vectors(

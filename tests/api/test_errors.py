@@ -15,7 +15,9 @@ from service.summarize import SentenceEncoder
 from tests.builders import WIRE, story_payload
 from tests.conftest import ContractClient
 
-VALIDATION = "tag:summarizer.service,2026:problems/validation-error"
+PROBLEMS = "tag:summarizer.service,2026:problems/"
+"""The README's problem type prefix (its error example); each name is in its status table."""
+VALIDATION = PROBLEMS + "validation-error"
 OPERATIONS = {"/v1/summaries": "summarize", "/v1/claims": "map_claims"}
 """The two operations on articles (same body, limits and errors), and what each calls."""
 BOTH = pytest.mark.parametrize("path", OPERATIONS)
@@ -44,6 +46,11 @@ def test_unreadable_bodies(
 ) -> None:
     response = client.post(path, data=body, content_type=content_type)
     assert response.status_code == status
+    # README's status table: a 400 is malformed-json (or json-too-deep for deep nesting);
+    # openapi.yaml: a plain HTTP error is about:blank.
+    deep = body.startswith(b"[[")
+    expected = {400: PROBLEMS + ("json-too-deep" if deep else "malformed-json"), 415: "about:blank"}
+    assert response.get_json()["type"] == expected[status]
     assert response.mimetype == "application/problem+json"
     problem = response.get_json()
     assert {"type", "title", "status", "detail"} <= set(problem)
@@ -127,7 +134,7 @@ def test_nothing_summarisable(client: FlaskClient, path: str) -> None:
     }
     response = client.post(path, json=body)
     assert response.status_code == 422
-    assert response.get_json()["type"].endswith("insufficient-content")
+    assert response.get_json()["type"] == PROBLEMS + "insufficient-content"
 
 
 @pytest.fixture
@@ -151,6 +158,7 @@ def test_body_over_limit_is_413(small_app: FlaskClient, path: str) -> None:
     body = {"articles": [{"id": "a", "text": "word " * 10_000}]}
     response = small_app.post(path, json=body)
     assert response.status_code == 413
+    assert response.get_json()["type"] == "about:blank"
 
 
 @BOTH
@@ -176,12 +184,13 @@ def test_too_many_sentences(small_app: FlaskClient, path: str) -> None:
     body = {"articles": [{"id": "a", "text": text}]}
     response = small_app.post(path, json=body)
     assert response.status_code == 422
-    assert response.get_json()["type"].endswith("too-many-sentences")
+    assert response.get_json()["type"] == PROBLEMS + "too-many-sentences"
 
 
 def test_unknown_path_is_404(client: FlaskClient) -> None:
     response = client.get("/v1/nothing")
     assert response.status_code == 404
+    assert response.get_json()["type"] == "about:blank"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +206,7 @@ def test_unknown_path_is_404(client: FlaskClient) -> None:
 def test_wrong_method_is_405(client: FlaskClient, method: str, path: str) -> None:
     response = getattr(client, method)(path)
     assert response.status_code == 405
+    assert response.get_json()["type"] == "about:blank"
     assert "Allow" in response.headers
 
 
@@ -222,7 +232,8 @@ def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient, path: 
     app.extensions["summarizer"] = dataclasses.replace(state, encoder=None)
     response = client.post(path, json=story_payload(similarity="semantic"))
     assert response.status_code == 503
-    assert "Retry-After" in response.headers
+    assert response.get_json()["type"] == PROBLEMS + "encoder-unavailable"
+    assert int(response.headers["Retry-After"]) > 0  # openapi.yaml: an integer of seconds
     assert client.get("/readyz").status_code == 503
     lexical = client.post(path, json=story_payload(similarity="lexical"))
     assert lexical.status_code == 200
@@ -246,7 +257,7 @@ def test_time_budget_ends_the_request_cleanly(
     response = client.post(path, json=story_payload())
     assert clock.perf_counter() - started < 2.0
     assert response.status_code == 503
-    assert response.get_json()["type"].endswith("time-budget-exceeded")
+    assert response.get_json()["type"] == PROBLEMS + "time-budget-exceeded"
     assert response.headers["Retry-After"] == "30"
     # The worker is not left broken: the next request is served.
     monkeypatch.undo()
@@ -262,7 +273,7 @@ def test_json_nested_beyond_the_limit_is_400(client: FlaskClient, depth: int) ->
     body = {**story_payload(), "extra": nested}
     response = client.post("/v1/summaries", json=body)
     assert response.status_code == 400
-    assert response.get_json()["type"].endswith("json-too-deep")
+    assert response.get_json()["type"] == PROBLEMS + "json-too-deep"
 
 
 def test_json_within_the_depth_limit_reaches_validation(client: FlaskClient) -> None:

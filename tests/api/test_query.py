@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import pytest
@@ -72,22 +70,6 @@ def test_without_query_the_response_is_unchanged(client: FlaskClient, similarity
     assert omitted == null
     assert "query" not in omitted["meta"]
     assert all("relevance" not in s for s in omitted["sentences"])
-
-
-def test_without_query_the_response_is_the_one_before_queries(client: FlaskClient) -> None:
-    # The lexical answer to the story, as the service gave it before options.query existed
-    # (commit fdd266c). A ranking change elsewhere changes it too: then update the digest.
-    # Updated on branch quality for the expected-matches defaults (the same five sentences,
-    # the third and fourth swapped). Updated for issue 16, which added fields only (each
-    # citation's relation and similarity, each sentence's independent_support and
-    # disagreements, each article's origin): without them the body still hashes to the
-    # digest before, bc744d80...0711. Updated for issue 16 item 4 (containment matches of
-    # run-on units): the same sentences and citations, but the three citations of the
-    # run-on article carry their containment-based similarity (0.57 -> 0.81, 0.84 -> 0.89,
-    # 0.57 -> 0.92); before it, 2e324721...75f4.
-    body = stable(post(client, story_payload(similarity="lexical")).get_json())
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    assert digest == "99047a03f75bacb312c775b42aa6dcf6fcb8efb7e12ea310c0ae35263645c6df"
 
 
 @pytest.mark.parametrize(

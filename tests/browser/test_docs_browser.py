@@ -30,6 +30,7 @@ def server() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.mark.slow
 def test_docs_page_renders_the_summaries_operation(server: str, tmp_path: Path) -> None:
     if CHROMIUM is None:
         pytest.fail("chromium is not installed; make test installs it (apt-get install chromium)")

@@ -106,6 +106,7 @@ def hybrid_app(encoder: SentenceEncoder) -> Flask:
     return create_app(Settings(), encoder=encoder)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @BOUNDED
 def test_lexical_app_keeps_the_contract(case: Any, lexical_app: Flask) -> None:
@@ -121,6 +122,7 @@ def test_lexical_app_keeps_the_contract(case: Any, lexical_app: Flask) -> None:
         assert response.content == SPEC_PATH.read_bytes()
 
 
+@pytest.mark.slow
 @schema.include(path=list(OPERATIONS)).parametrize()
 @BOUNDED_HYBRID
 def test_hybrid_app_keeps_the_contract(case: Any, hybrid_app: Flask) -> None:

@@ -230,6 +230,7 @@ sys.exit("the forked child hung at exit")
 """
 
 
+@pytest.mark.slow
 def test_a_child_forked_after_loading_exits_normally() -> None:
     # Importing onnxruntime starts a thread; a child forked after it hung in a futex at
     # exit, and gunicorn's SIGTERM then waited the whole graceful timeout.
