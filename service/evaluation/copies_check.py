@@ -17,27 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.config import Settings, set_library_defaults
 from service.evaluation.crossval import parse_grid
 from service.evaluation.data import Cluster, load_clusters
-from service.evaluation.harness import sentences_in_budget
+from service.evaluation.harness import LocalSummarizer, sentences_in_budget
 from service.evaluation.rouge import RougeRecall, mean_scores
-from service.summarize import (
-    DEFAULT_PARAMS,
-    Article,
-    ArticleCache,
-    RankingParams,
-    Summary,
-    SummaryOptions,
-    load_encoder,
-    summarize,
-)
+from service.summarize import DEFAULT_PARAMS, Article, Summary
 
 COPIES = 3
 """Copies of the first article added to each cluster, by default."""
@@ -77,11 +66,11 @@ class Row:
 
 
 def check_cluster(
-    cluster: Cluster, summarise: _Summarise, rouge: RougeRecall, copies: int
+    cluster: Cluster, summariser: LocalSummarizer, rouge: RougeRecall, copies: int
 ) -> Row:
     articles = [Article(id=doc.id, text=doc.text, title=doc.title) for doc in cluster.documents]
-    plain = summarise(articles)
-    copied = summarise(with_copies(articles, copies))
+    plain = summariser.summary(articles)
+    copied = summariser.summary(with_copies(articles, copies))
     story = copied_story(copied, articles[0].id)
 
     def count(summary: Summary) -> tuple[int, int, str]:
@@ -102,22 +91,6 @@ def check_cluster(
     )
 
 
-class _Summarise:
-    def __init__(self, similarity: str, params: RankingParams) -> None:
-        self.similarity = similarity
-        self.params = params
-        set_library_defaults(os.environ)
-        options = Settings.from_env(os.environ).encoder_options()
-        self.encoder = None if similarity == "lexical" else load_encoder(**options)
-        self.cache = ArticleCache()
-
-    def __call__(self, articles: Sequence[Article]) -> Summary:
-        options = SummaryOptions(max_sentences=12, similarity=self.similarity)  # type: ignore[arg-type]
-        return summarize(
-            articles, options, encoder=self.encoder, params=self.params, article_cache=self.cache
-        )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
@@ -131,10 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     clusters = load_clusters(args.data, limit=args.limit)
     rouge = RougeRecall(words=args.words)
     results = {}
+    # One encoder for every point of the grid.
+    base = LocalSummarizer(args.similarity)
     for point in parse_grid(args.grid):
         spec = ";".join(f"{name}={value}" for name, value in point.items())
-        summarise = _Summarise(args.similarity, DEFAULT_PARAMS.updated(point))
-        rows = [check_cluster(cluster, summarise, rouge, args.copies) for cluster in clusters]
+        summariser = base.with_params(DEFAULT_PARAMS.updated(point))
+        rows = [check_cluster(cluster, summariser, rouge, args.copies) for cluster in clusters]
         sentences = sum(row.sentences for row in rows) or 1
         result = {
             "share_before": sum(row.before for row in rows) / sentences,

@@ -27,7 +27,7 @@ from service.evaluation.data import Cluster
 from service.evaluation.rouge import Aggregation, RougeRecall
 
 if TYPE_CHECKING:
-    from service.summarize import RankingParams
+    from service.summarize import Article, RankingParams, Summary
 
 Kind = Literal["ours", "live", "file"]
 Sentences = Callable[[Cluster], Sequence[str]]
@@ -239,12 +239,17 @@ class LocalSummarizer:
 
     def __call__(self, cluster: Cluster) -> list[str]:
         """Sentences of our summary of ``cluster``, best first."""
-        from service.summarize import DEFAULT_PARAMS, Article, SummaryOptions, summarize
+        from service.summarize import Article
 
-        extra: dict[str, Any] = {}
-        query = query_text(cluster, self._query_fields)
-        if query is not None:
-            extra["query"] = query
+        articles = [Article(id=doc.id, text=doc.text, title=doc.title) for doc in cluster.documents]
+        summary = self.summary(articles, query_text(cluster, self._query_fields))
+        return [sentence.text for sentence in summary.sentences]
+
+    def summary(self, articles: Sequence[Article], query: str | None = None) -> Summary:
+        """Our whole summary of ``articles`` (citations, reports), best first."""
+        from service.summarize import DEFAULT_PARAMS, SummaryOptions, summarize
+
+        extra: dict[str, Any] = {} if query is None else {"query": query}
         options = SummaryOptions(
             max_sentences=SUMMARY_SENTENCES,
             max_words=None,
@@ -252,7 +257,6 @@ class LocalSummarizer:
             similarity=self._similarity,  # type: ignore[arg-type]
             **extra,
         )
-        articles = [Article(id=doc.id, text=doc.text, title=doc.title) for doc in cluster.documents]
         self.last_timings_ms = {}
         summary = summarize(
             articles,
@@ -262,7 +266,7 @@ class LocalSummarizer:
             article_cache=self._article_cache,
         )
         self.last_timings_ms = dict(summary.timings_ms)
-        return [sentence.text for sentence in summary.sentences]
+        return summary
 
 
 class RemoteSummarizer:

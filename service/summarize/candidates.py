@@ -159,6 +159,10 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.spans)
 
+    def spans_of(self, index: int) -> tuple[Span, ...]:
+        """Where candidate ``index`` stands: its own span, then its wire copies'."""
+        return (self.spans[index], *self.copies[index])
+
     @property
     def sentence_count(self) -> int:
         """Sentences of all the articles, boilerplate included."""

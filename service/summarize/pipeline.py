@@ -305,7 +305,7 @@ def cite(
     copies; one citation an article, in that order."""
     words = same_words(candidates.texts[index])
     cited: dict[int, Citation] = {}
-    for span in (candidates.spans[index], *candidates.copies[index]):
+    for span in candidates.spans_of(index):
         cited.setdefault(span.article_index, _citation(articles, span, "verbatim", 1.0))
     for other, similarity in zip(
         ranking.same_claim[index], ranking.similarity_to[index], strict=True
@@ -315,7 +315,7 @@ def cite(
         relation: Relation = (
             "verbatim" if same_words(candidates.texts[other]) == words else "paraphrase"
         )
-        for span in (candidates.spans[other], *candidates.copies[other]):
+        for span in candidates.spans_of(other):
             cited.setdefault(
                 span.article_index,
                 _citation(articles, span, relation, round(min(similarity, 1.0), 6)),
@@ -332,7 +332,7 @@ def disputes(
     found: dict[int, Disagreement] = {}
     for dissent in ranking.dissent[index]:
         other = dissent.sentence
-        for span in (candidates.spans[other], *candidates.copies[other]):
+        for span in candidates.spans_of(other):
             found.setdefault(
                 span.article_index,
                 Disagreement(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from service.summarize import Article, Summary, SummaryOptions, summarize
+from tests.api.stories import words
 
 OUTLETS = {
     "wire": """Dam breach floods three villages in Corvane valley
@@ -87,10 +88,6 @@ def summary(*, copies: bool, most: int = 6) -> Summary:
     return summarize(
         articles(copies=copies), SummaryOptions(similarity="lexical", max_sentences=most)
     )
-
-
-def words(text: str) -> set[str]:
-    return {word.strip(".,").lower() for word in text.split()}
 
 
 def from_wire(result: Summary) -> list[str]:
