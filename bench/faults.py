@@ -33,6 +33,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -681,6 +682,104 @@ def scenario_soak(args: argparse.Namespace) -> Outcome:
     return outcome
 
 
+def stall(port: int, declared: int, sent: int) -> socket.socket:
+    """A client that sends its headers and ``sent`` of ``declared`` body bytes, then stalls."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = (
+        "POST /v1/summaries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    client.sendall(head.encode() + b'{"articles": [{"id": "a", "text": "' + b"x" * sent)
+    return client
+
+
+def closed_after(client: socket.socket, opened: float, cap_s: float) -> tuple[float | None, str]:
+    """Seconds until the server closed ``client``, and how: the status line it answered
+    first, or "dropped" (closed without an answer); (None, "still open") past ``cap_s``."""
+    answer = b""
+    try:
+        while True:
+            client.settimeout(max(cap_s - (time.monotonic() - opened), 0.1))
+            data = client.recv(4096)
+            if not data:
+                break
+            answer += data
+    except TimeoutError:
+        return None, "still open"
+    except OSError as exc:
+        if not answer:
+            return time.monotonic() - opened, type(exc).__name__
+    finally:
+        client.close()
+    if not answer:
+        return time.monotonic() - opened, "dropped"
+    return time.monotonic() - opened, answer.split(b"\r\n", 1)[0].decode("latin-1")
+
+
+_DROPPED = ("dropped", "ConnectionResetError")
+
+
+def scenario_slow(args: argparse.Namespace) -> Outcome:
+    """e. Clients that stall mid-body: probes and summaries still answer within a second."""
+    outcome = Outcome(f"e. {args.stalled} stalled clients")
+    body = story_body()
+    bound = args.body_timeout + 1.0 + args.probe_cap  # the budget, gunicorn's drain, slack
+    with Server("slow", SUMMARIZER_BODY_TIMEOUT_SECONDS=f"{args.body_timeout:g}") as server:
+        warm = [send(server.port, "POST", "/v1/summaries", body, label="warm") for _ in range(4)]
+        opened = time.monotonic()
+        stalled = [stall(server.port, 100_000, 1_000) for _ in range(args.stalled)]
+        with ThreadPoolExecutor(max_workers=len(stalled)) as watchers:
+            # Each watcher notes when the server answers or drops its stalled client.
+            ending = [watchers.submit(closed_after, c, opened, bound + 5) for c in stalled]
+            time.sleep(0.5)  # every stalled client is being read by a worker thread now
+            probes: list[Result] = []
+            while time.monotonic() - opened < args.body_timeout + 2:
+                probes.append(send(server.port, "GET", "/healthz", timeout=5, label="healthz"))
+                probes.append(
+                    send(server.port, "POST", "/v1/summaries", body, timeout=5, label="summary")
+                )
+                time.sleep(0.25)
+            ends = [future.result() for future in ending]
+        after = send(server.port, "GET", "/healthz", timeout=5, label="after")
+    slow_probes = [r for r in probes if r.status != 200 or r.seconds >= args.probe_cap]
+    closed = [seconds for seconds, _ in ends if seconds is not None]
+    outcome.requests = len(probes) + len(stalled) + len(warm) + 1
+    outcome.faults = [f"{args.stalled} clients stall mid-body"]
+    outcome.bad_inputs = len(stalled)
+    outcome.answered = sum(1 for r in probes if r.status is not None)
+    outcome.lost = len(slow_probes)
+    outcome.lost_detail = "; ".join(
+        sorted({f"{r.label}: {r.error or r.status} in {r.seconds:.2f} s" for r in slow_probes})
+    )[:300]
+    outcome.figures = {
+        "body_timeout_s": args.body_timeout,
+        "probes": len(probes),
+        "healthz_seconds_max": round(max(r.seconds for r in probes if r.label == "healthz"), 3),
+        "summary_seconds_max": round(max(r.seconds for r in probes if r.label == "summary"), 3),
+        "probe_statuses": statuses(probes),
+        "stalled_ends": [
+            {"seconds": round(s, 2) if s is not None else None, "how": how} for s, how in ends
+        ],
+        "stalled_closed_by_s": round(max(closed), 2) if closed else None,
+        "closed_bound_s": bound,
+    }
+    outcome.notes.append(
+        f"/healthz at most {outcome.figures['healthz_seconds_max']} s and a summary at most "
+        f"{outcome.figures['summary_seconds_max']} s over {len(probes)} probes; the stalled "
+        f"clients got {dict(Counter(how for _, how in ends))} by "
+        f"{outcome.figures['stalled_closed_by_s']} s"
+    )
+    outcome.passed = (
+        all(r.status == 200 for r in warm)
+        and not slow_probes
+        and len(closed) == len(stalled)
+        and all(s <= bound for s in closed)
+        and all(how.split(" ")[1:2] == ["408"] or how in _DROPPED for _, how in ends)
+        and after.status == 200
+    )
+    return outcome
+
+
 def _mib(value: int | None) -> float | None:
     return round(value / MIB, 1) if value is not None else None
 
@@ -692,6 +791,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "term": scenario_term,
     "burst": scenario_burst,
     "soak": scenario_soak,
+    "slow": scenario_slow,
 }
 
 
@@ -711,7 +811,9 @@ def table(outcomes: Sequence[Outcome]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="kill,term,burst,soak", help="scenarios, comma-separated")
+    parser.add_argument(
+        "--only", default="kill,term,burst,soak,slow", help="scenarios, comma-separated"
+    )
     parser.add_argument(
         "--duc", type=Path, default=ROOT.parent / "shared" / "eval" / "duc2004_task2.jsonl"
     )
@@ -728,6 +830,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-queue", type=float, default=5.0, help="SUMMARIZER_MAX_QUEUE_SECONDS")
     parser.add_argument("--soak", type=int, default=3000)
     parser.add_argument("--soak-cap", type=float, default=150.0)
+    parser.add_argument("--stalled", type=int, default=8, help="clients that stall mid-body")
+    parser.add_argument(
+        "--body-timeout", type=float, default=10.0, help="SUMMARIZER_BODY_TIMEOUT_SECONDS"
+    )
+    parser.add_argument("--probe-cap", type=float, default=1.0, help="probe answer cap (s)")
     parser.add_argument("--rss-limit", type=float, default=16.0, help="MiB growth warm->end")
     args = parser.parse_args(argv)
 

@@ -52,6 +52,13 @@ class JSONTooDeep(Exception):
         self.limit = limit
 
 
+class Overloaded(Exception):
+    """The request waited longer than the queue limit for a worker or its compute slot."""
+
+    def __init__(self, waited: float, limit: float) -> None:
+        super().__init__(f"The request waited {waited:.1f} s for a worker (limit {limit:g} s).")
+
+
 def problem(
     status: int,
     title: str,
@@ -69,6 +76,11 @@ def problem(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def overloaded_problem(detail: str) -> Response:
+    """503 overloaded: the client may retry in a few seconds."""
+    return problem(503, "Overloaded", detail, type_=OVERLOADED, headers={"Retry-After": "5"})
 
 
 def validation_problem(errors: list[dict[str, str]]) -> Response:
@@ -141,6 +153,11 @@ def register_error_handlers(app: Flask) -> None:
             type_=TIME_BUDGET_EXCEEDED,
             headers={"Retry-After": "30"},
         )
+
+    @app.errorhandler(Overloaded)
+    def overloaded(error: Overloaded) -> Response:
+        log.warning("shed on %s: %s", request.path, error)
+        return overloaded_problem(str(error))
 
     @app.errorhandler(SummarizationError)
     def domain(error: SummarizationError) -> Response:
