@@ -136,7 +136,8 @@ def read_within(stream: _Stream, sock: socket.socket | None, seconds: float | No
             sock.settimeout(remaining)
             chunk = stream.read(64 * 1024)
             if not chunk:
-                complete = True
+                # An end of stream that the deadline's shutdown caused is no end of body.
+                complete = not cut.is_set()
                 break
             chunks.append(chunk)
     except OSError:
