@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import socket
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +31,7 @@ from tests.builders import story_payload
 from tests.servers import lexical_two_workers
 
 OVERLOADED = "tag:summarizer.service,2026:problems/overloaded"
+TIME_BUDGET_EXCEEDED = "tag:summarizer.service,2026:problems/time-budget-exceeded"
 
 
 class Received:
@@ -155,6 +158,11 @@ def test_no_slot_within_the_queue_limit_is_503(app: Flask, client: FlaskClient) 
     assert again.status_code == 200
 
 
+def _letters(number: int) -> str:
+    """``number`` in letters (0 -> "a", 27 -> "bb"): a suffix that keeps words words."""
+    return "".join("abcdefghij"[int(digit)] for digit in str(number)) * 2
+
+
 def stall(port: int) -> socket.socket:
     """Headers and a tenth of the declared body, then nothing."""
     client = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -184,9 +192,23 @@ def answer(client: socket.socket) -> bytes:
 @pytest.mark.slow
 def test_real_server_answers_probes_past_eight_stalled_clients(tmp_path: Path) -> None:
     """config/gunicorn.conf.py, 2 workers, lexical, on 127.0.0.1: 8 clients stall mid-body;
-    /healthz and a summary answer within a second; the 8 get 408 and are closed."""
+    /healthz and a summary answer within a second; the 8 get 408 and are closed. Then a
+    request over its time budget gets 503, and the next is served."""
     body = json.dumps(story_payload(similarity="lexical")).encode()
-    with lexical_two_workers(tmp_path, SUMMARIZER_BODY_TIMEOUT_SECONDS="3") as base:
+    story = story_payload(similarity="lexical")
+    # 1,200 articles that share no word (so no cache hit, no copy): seconds of work.
+    many = [
+        {
+            "id": f"{a['id']}-{i}",
+            "text": re.sub(r"[a-z]+", r"\g<0>" + _letters(i), a["text"]),
+        }
+        for i in range(300)
+        for a in story["articles"]
+    ]
+    large = json.dumps({**story, "articles": many}).encode()
+    with lexical_two_workers(
+        tmp_path, SUMMARIZER_BODY_TIMEOUT_SECONDS="3", SUMMARIZER_REQUEST_TIMEOUT_SECONDS="0.5"
+    ) as base:
         port = int(base.rsplit(":", 1)[1])
         assert timed(f"{base}/v1/summaries", body)[0] == 200  # warm
         opened = time.monotonic()
@@ -200,8 +222,20 @@ def test_real_server_answers_probes_past_eight_stalled_clients(tmp_path: Path) -
         closed = time.monotonic() - opened
         for client in stalled:
             client.close()
+        # The time budget holds on gunicorn's pool threads (no SIGALRM there).
+        started = time.monotonic()
+        try:
+            timed(f"{base}/v1/summaries", large)
+            over_budget: Any = None
+        except urllib.error.HTTPError as error:
+            over_budget = (error.code, error.headers["Retry-After"], json.load(error)["type"])
+        budget_seconds = time.monotonic() - started
+        after = timed(f"{base}/v1/summaries", body)
     assert [status for status, _ in probes + summaries] == [200] * 6
     assert max(seconds for _, seconds in probes + summaries) < 1.0
     assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.1 408 REQUEST TIMEOUT"] * 8
     assert all(b"Content-Type: application/problem+json" in a for a in answers)
     assert closed < 3 + 2
+    assert over_budget == (503, "30", TIME_BUDGET_EXCEEDED), budget_seconds
+    assert budget_seconds < 0.5 + 2
+    assert after[0] == 200
