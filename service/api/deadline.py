@@ -15,7 +15,6 @@ import ctypes
 import signal
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -105,14 +104,13 @@ def read_within(stream: _Stream, sock: socket.socket | None, seconds: float | No
     """Read ``stream`` to its end, within ``seconds`` in all, else ``RequestTimeout`` (408).
 
     ``sock`` is the client connection under the stream (gunicorn's ``gunicorn.socket``).
-    A per-read socket timeout alone would not bound a client that trickles a byte now
-    and then, so a timer shuts the socket's reading side at the deadline: a blocked read
-    returns at once, and gunicorn closes the connection after the 408 instead of
-    waiting for the rest of the body.
+    A per-read socket timeout would not bound a client that trickles a byte now and
+    then, so a timer shuts the socket's reading side at the deadline instead: a blocked
+    read returns at once, and gunicorn closes the connection after the 408 rather than
+    wait for the rest of the body.
     """
     if not seconds or sock is None:
         return stream.read()
-    ends = time.monotonic() + seconds
     cut = threading.Event()
 
     def shut() -> None:
@@ -124,24 +122,17 @@ def read_within(stream: _Stream, sock: socket.socket | None, seconds: float | No
 
     timer = threading.Timer(seconds, shut)
     timer.daemon = True
-    previous = sock.gettimeout()
     chunks = []
     complete = False
     timer.start()
     try:
         while not cut.is_set():
-            remaining = ends - time.monotonic()
-            if remaining <= 0:
-                break
-            sock.settimeout(remaining)
             chunk = stream.read(64 * 1024)
             if not chunk:
                 # An end of stream that the deadline's shutdown caused is no end of body.
                 complete = not cut.is_set()
                 break
             chunks.append(chunk)
-    except OSError:
-        pass  # the socket timed out, or the reading side was shut at the deadline
     except Exception:
         # werkzeug reports a body cut short as a client disconnect; at the deadline,
         # that is ours.
@@ -149,10 +140,6 @@ def read_within(stream: _Stream, sock: socket.socket | None, seconds: float | No
             raise
     finally:
         timer.cancel()
-        try:
-            sock.settimeout(previous)
-        except OSError:
-            pass
     if complete:
         return b"".join(chunks)
     shut()
