@@ -4,8 +4,8 @@ gunicorn runs this app in gthread workers (config/gunicorn.conf.py): each reques
 a pool thread, so the budget cannot be a ``SIGALRM`` (signals reach the main thread only).
 A timer thread raises ``DeadlineExceeded`` asynchronously in the request's thread instead
 (CPython's ``PyThreadState_SetAsyncExc``): like a signal handler, it takes effect between
-bytecodes, so a numpy or ONNX Runtime call in progress finishes first and the overshoot
-is one batch. On the main thread (the flask test client, a sync worker) the timer signal
+bytecodes, so a numpy or ONNX Runtime call in progress finishes first (and a wait on the
+encoder's own threads ends with their batch), so the overshoot is one batch. On the main thread (the flask test client, a sync worker) the timer signal
 is used as before.
 """
 
