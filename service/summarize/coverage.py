@@ -636,27 +636,6 @@ FILLER_STEMS: frozenset[str] = frozenset(
 )
 """Stems of news filler: attribution verbs, weekdays, the "s" and "t" of contractions."""
 
-_DANGLING = frozenset(
-    "he she it they his her its their them this that these those but and also however "
-    "yet so still then there such".split()
-)
-_FIRST_WORD = re.compile(r"[\"'\u201c\u2018(]*([A-Za-z]+)")
-
-
-def is_dangling(text: str) -> bool:
-    """Whether ``text`` opens with a pronoun or connective that points back ("He", "But")."""
-    match = _FIRST_WORD.match(text)
-    return match is not None and match.group(1).lower() in _DANGLING
-
-
-_QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
-
-
-def is_quote(text: str) -> bool:
-    """Whether ``text`` holds quoted speech (a double quotation mark of any style)."""
-    return any(mark in text for mark in _QUOTE_MARKS)
-
-
 def min_articles_for(n_articles: int, share: float = 0.3) -> int:
     """Fewest articles a concept must occur in: ``share`` of them, at least 2."""
     return max(2, math.ceil(share * n_articles))
@@ -675,8 +654,6 @@ __all__ = [
     "expected_matches",
     "expected_token_matches",
     "greedy_cover",
-    "is_dangling",
-    "is_quote",
     "min_articles_for",
     "rouge_words",
     "word_pairs",

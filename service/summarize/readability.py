@@ -80,7 +80,7 @@ TIME_WORDS = frozenset(
 """Words after "this"/"that"/"these" that make a time expression, not a pointer back."""
 
 _TIME_PHRASES = frozenset({("thus", "far"), ("so", "far"), ("still", "later")})
-_QUOTES = ('"', "\u201c", "\u201d", "\u201e")
+_QUOTES = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
 _CLOSING = ("\u201d",)
 _LEAD = re.compile(r"[\s\"'\u201c\u2018\u201e(\[\-\u2013\u2014]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
@@ -95,7 +95,8 @@ _EXPLETIVE_IT = re.compile(
     re.IGNORECASE,
 )
 _OUTSIDE_QUOTES = re.compile(
-    r"[\"\u201c\u201d\u201e][^\"\u201c\u201d\u201e]*[\"\u201c\u201d\u201e]"
+    r"[\"\u201c\u201d\u201e\u00ab\u00bb][^\"\u201c\u201d\u201e\u00ab\u00bb]*"
+    r"[\"\u201c\u201d\u201e\u00ab\u00bb]"
 )
 _SPEAKER = re.compile(
     r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b|\b[A-Z][a-z]+", re.UNICODE
@@ -111,6 +112,11 @@ def first_word(text: str) -> str:
 def quote_marks(text: str) -> int:
     """Double quotation marks in ``text``, straight and curly together."""
     return sum(text.count(mark) for mark in _QUOTES)
+
+
+def has_quote(text: str) -> bool:
+    """Whether ``text`` holds quoted speech (a double quotation mark of any style)."""
+    return any(mark in text for mark in _QUOTES)
 
 
 def fragment_reason(text: str) -> FragmentReason | None:
@@ -248,6 +254,7 @@ __all__ = [
     "OpenerKind",
     "first_word",
     "fragment_reason",
+    "has_quote",
     "is_fragment",
     "is_lone_quote",
     "is_row",

@@ -26,8 +26,6 @@ from .coverage import (
     content_stems,
     expected_token_matches,
     greedy_cover,
-    is_dangling,
-    is_quote,
     min_articles_for,
     rouge_words,
     word_pairs,
@@ -36,7 +34,7 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
-from .readability import keep_readable, readable
+from .readability import has_quote, keep_readable, opener, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
 
@@ -190,10 +188,12 @@ def _gain_factor(
     a focus, so does low relevance. None when every factor is 1."""
     factor = None
     if params.quote_factor != 1.0:
-        quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
+        quotes = np.fromiter((has_quote(text) for text in texts), dtype=bool, count=len(texts))
         factor = np.where(quotes, params.quote_factor, 1.0)
     if params.dangling_factor != 1.0:
-        hit = np.fromiter((is_dangling(text) for text in texts), dtype=bool, count=len(texts))
+        hit = np.fromiter(
+            (opener(text) is not None for text in texts), dtype=bool, count=len(texts)
+        )
         factor = (1.0 if factor is None else factor) * np.where(hit, params.dangling_factor, 1.0)
     if focus is not None and params.focus_gain_floor < 1.0:
         floor = params.focus_gain_floor

@@ -17,8 +17,6 @@ from service.summarize.coverage import (
     expected_matches,
     expected_token_matches,
     greedy_cover,
-    is_dangling,
-    is_quote,
     min_articles_for,
 )
 
@@ -192,12 +190,6 @@ def test_cleaner_twin_marks_worse_cuts_of_a_shared_claim() -> None:
     assert twin.tolist() == [False, True, False, False]
 
 
-def test_quotes_are_recognised_in_any_style() -> None:
-    assert is_quote('"We will stay," he said.')
-    assert is_quote("\u201cWe will stay,\u201d he said.")
-    assert not is_quote("He said they would stay.")
-
-
 def test_gain_factor_lowers_a_sentence_below_an_equal_one() -> None:
     matrix = sp.csr_matrix(np.array([[1, 0], [0, 1]], dtype=np.float64))
     weights = np.array([1.0, 1.0])
@@ -211,13 +203,6 @@ def test_gain_factor_lowers_a_sentence_below_an_equal_one() -> None:
 
     assert plain == [0]
     assert lowered == [1]
-
-
-def test_sentences_pointing_back_are_recognised() -> None:
-    assert is_dangling("He said the bridge would open.")
-    assert is_dangling('"But the water kept rising," she said.')
-    assert not is_dangling("Heavy rain closed the bridge.")
-    assert not is_dangling("Theirs was the last boat out.")
 
 
 def test_damped_concepts_weigh_less_or_drop() -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from service.evaluation.readability import Tally, dangling_openers, split_lines, tally
+from service.summarize.params import SelectionParams
 from service.summarize.readability import (
     fragment_reason,
+    has_quote,
     is_lone_quote,
     opener,
     stands_alone,
@@ -82,6 +84,31 @@ def test_a_lone_quote_has_no_speaker_and_a_quote_with_one_stands() -> None:
     assert not is_lone_quote('"We have never seen waves like these," said Tom Berg.')
     assert not is_lone_quote("The ferry left at noon.")
     assert stands_alone('"We have never seen waves like these," said Tom Berg.')
+
+
+def test_quotes_are_recognised_in_any_style() -> None:
+    assert has_quote('"We will stay," he said.')
+    assert has_quote("\u201cWe will stay,\u201d he said.")
+    assert has_quote("\u00abNous restons\u00bb, a dit le maire.")
+    assert not has_quote("He said they would stay.")
+
+
+def test_selection_weighs_down_exactly_the_openers_the_evaluation_counts() -> None:
+    from service.summarize.selection import _gain_factor
+
+    texts = (
+        "Meanwhile, the ferry company kept its boats in the harbour.",  # a connective
+        "There were twelve boats in the harbour on Monday.",  # "there" points nowhere
+        "This year the harbour festival drew twice as many visitors.",  # a time word
+        "It is not clear whether the pier can be repaired.",  # an expletive "it"
+        "He said the repairs would take weeks.",
+        "The harbour master closed the pier.",
+    )
+    factor = _gain_factor(texts, None, SelectionParams(quote_factor=1.0))
+    assert factor is not None
+    lowered = [bool(value < 1.0) for value in factor]
+    counted = [dangling_openers([text], []) == [0] for text in texts]
+    assert lowered == counted == [True, False, False, False, True, False]
 
 
 SOURCE = (
