@@ -27,9 +27,10 @@ and the sentence does not hold its referent itself (:func:`self_contained`): a
 demonstrative before a time word ("This year", "That night") points to the calendar,
 an expletive "it" ("It is likely that ...", "It was not clear whether ...") to the
 clause after it, and "So far" / "Thus far" to the present. Whether something earlier
-in a summary resolves the opener is the caller's question (the measurement asks whether
-the sentence before it in the summary is the one before it in its article; selection
-never chooses such a sentence at all).
+in a summary resolves the opener is the caller's question: selection chooses such a
+sentence only right after the sentence before it in its article (:func:`leads`), and the
+measurement asks whether the sentence before it in the summary is that one. Both use
+:func:`opener`, so what is measured is what is ruled out.
 
 A **lone quote** (:func:`is_lone_quote`) is quoted speech with no speaker in the same
 sentence: nothing outside the quotation marks names who spoke or says "said".
@@ -203,6 +204,27 @@ def _reads(text: str, openers: bool) -> bool:
     return not openers or opener(text) is None
 
 
+def leads(texts: Sequence[str], places: Sequence[tuple[int, int]]) -> npt.NDArray[np.int64]:
+    """For each sentence, the sentence it may only follow.
+
+    Args:
+        texts: The candidate sentences.
+        places: (article, position) of each candidate.
+
+    Returns:
+        Shape (n_sentences,): -1 when the sentence has no :func:`opener`; else the
+        index of the candidate before it in its article, or -2 when that sentence
+        is no candidate (the sentence is then never chosen).
+    """
+    where = {place: index for index, place in enumerate(places)}
+    found = np.full(len(texts), -1, dtype=np.int64)
+    for index, text in enumerate(texts):
+        if opener(text) is not None:
+            article, position = places[index]
+            found[index] = where.get((article, position - 1), -2)
+    return found
+
+
 def keep_readable(
     chosen: Sequence[int],
     values: npt.NDArray[np.float64],
@@ -259,6 +281,7 @@ __all__ = [
     "is_lone_quote",
     "is_row",
     "keep_readable",
+    "leads",
     "opener",
     "quote_marks",
     "readable",

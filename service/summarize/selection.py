@@ -34,7 +34,7 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
-from .readability import has_quote, keep_readable, opener, readable
+from .readability import has_quote, keep_readable, leads, opener, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
 
@@ -140,8 +140,14 @@ def _coverage_problem(
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         candidates.quality, ranking.same_claim
     )
-    # No fragment, lone quote, and with exclude_dangling no opener pointing back.
-    eligible &= readable(candidates.texts, openers=params.exclude_dangling)
+    # No fragment or lone quote; with exclude_dangling, a sentence opening on a word
+    # that points back only right after the sentence before it in its article.
+    eligible &= readable(candidates.texts, openers=False)
+    before = None
+    if params.exclude_dangling:
+        before = leads(candidates.texts, _places(candidates))
+        eligible &= before != -2
+        before = np.maximum(before, -1)
     return Cover(
         concepts,
         weights,
@@ -157,6 +163,7 @@ def _coverage_problem(
         ),
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
+        leads=before,
     )
 
 

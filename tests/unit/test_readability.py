@@ -218,3 +218,57 @@ def test_without_exclude_dangling_only_fragments_and_lone_quotes_go() -> None:
         [2, 1, 0], np.zeros(3), texts, [(0, 3), (1, 0), (2, 0)], openers=False
     )
     assert chosen == [0]
+
+
+FLOOD = (
+    "Heavy rain fell on the valley town of Brenn on Tuesday night. "
+    "It sent the river three metres over its banks, flooded the lower town and cut the "
+    "main road to the coast. "
+    "The mayor opened the school gym as a shelter."
+)
+FLOOD_REPORTS = (
+    "The river rose three metres over its banks in Brenn. "
+    "Rescue boats carried forty families from the lower town to safety. "
+    "Farmers said the rain had ruined most of the late harvest.",
+    "Floods cut the main road to the coast near Brenn, police said. "
+    "Families from the flooded lower town spent the night in the school gym. "
+    "Forecasters expect more rain on Thursday.",
+)
+
+
+def test_leads_name_the_sentence_an_opener_needs() -> None:
+    from service.summarize.readability import leads
+
+    texts = [
+        "Heavy rain fell on the valley town of Brenn on Tuesday night.",
+        "It sent the river three metres over its banks.",
+        "But the bridge held.",  # its predecessor (0, 3) is no candidate
+        "The mayor opened the school gym.",
+    ]
+    assert leads(texts, [(0, 0), (0, 1), (0, 4), (1, 0)]).tolist() == [-1, 0, -2, -1]
+
+
+@pytest.mark.parametrize("words", [15, 25, 35, 50, 80])
+def test_a_summary_holds_an_opener_only_right_after_its_predecessor(words: int) -> None:
+    from dataclasses import replace
+
+    from service.summarize import DEFAULT_PARAMS, Article, SummaryOptions, summarize
+
+    articles = [
+        Article(id=str(index), text=text)
+        for index, text in enumerate((FLOOD, *FLOOD_REPORTS))
+    ]
+    options = SummaryOptions(max_words=words, max_sentences=None, similarity="lexical")
+    sentences = [sentence.text for sentence in summarize(articles, options).sentences]
+    assert sentences
+    for index, text in enumerate(sentences):
+        if opener(text) is not None:
+            assert index > 0
+            assert f"{sentences[index - 1]} {text}" in FLOOD
+    # The rule is what keeps it out: without it the "It ..." sentence leads at 25 words.
+    loose = replace(
+        DEFAULT_PARAMS, selection=replace(DEFAULT_PARAMS.selection, exclude_dangling=False)
+    )
+    if words == 25:
+        first = summarize(articles, options, params=loose).sentences[0].text
+        assert first.startswith("It sent the river")
