@@ -95,6 +95,18 @@ _EXPLETIVE_IT = re.compile(
     r" (?:that|to|whether|if|how|why|when)\b",
     re.IGNORECASE,
 )
+_CATAPHORA = re.compile(
+    r"(?:his|her|their|its) [^,.;:\"\u201c\u201d]{0,60}?\b[a-z]{2,}(?:ing|ed)\b[^,.;:]{0,30}, "
+    r"(?!(?:The|A|An|He|She|They|It|This|That|These|Those|But|And|In|On|At)\b)"
+    r"[A-Z][A-Za-z.'\u2019-]+(?: [A-Z][A-Za-z.'\u2019-]+)* "
+    r"(?!(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b)[a-z]"
+)
+"""A possessive in a fronted participle clause whose subject, named right after the
+comma, is its referent ("His voice breaking, Clinton apologized"); not a quote's
+speaker ("His skin was burned, Atta said")."""
+_GENERIC_THOSE = frozenset(
+    "who whose in with at from close living working under over without on aged".split()
+)
 _OUTSIDE_QUOTES = re.compile(
     r"[\"\u201c\u201d\u201e\u00ab\u00bb][^\"\u201c\u201d\u201e\u00ab\u00bb]*"
     r"[\"\u201c\u201d\u201e\u00ab\u00bb]"
@@ -154,10 +166,14 @@ def self_contained(text: str) -> bool:
     if not words:
         return True
     head = words[0].lower()
+    if head == "those" and len(words) > 1 and words[1].lower() in _GENERIC_THOSE:
+        return True  # "Those who ...", "Those in rural areas ...": people, not a referent
     if head in {"this", "that", "these", "those"} and len(words) > 1:
         return words[1].lower() in TIME_WORDS
     if head == "it":
         return _EXPLETIVE_IT.match(stripped) is not None
+    if head in {"his", "her", "their", "its"}:
+        return _CATAPHORA.match(stripped[:1].lower() + stripped[1:]) is not None
     return len(words) > 1 and (head, words[1].lower()) in _TIME_PHRASES
 
 

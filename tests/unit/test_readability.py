@@ -59,6 +59,9 @@ def test_whole_sentences_are_no_fragments(sentence: str) -> None:
         ("But the ferry company does not want to pay for the repairs.", "connective"),
         ("However, the council has not set a date for the vote.", "connective"),
         ('"Also, the insurance will not cover the pier," she said.', "connective"),
+        ("His boat was damaged, Tom Berg said after the storm.", "pronoun"),
+        ("Their crews, Ana Ruiz and Tom Berg, were rescued at dawn.", "pronoun"),
+        ("Those boats were towed back to the harbour.", "demonstrative"),
     ],
 )
 def test_openers_that_point_back(sentence: str, kind: str) -> None:
@@ -73,6 +76,10 @@ def test_openers_that_point_back(sentence: str, kind: str) -> None:
         "It is not clear whether the pier can be repaired before summer.",
         "So far, no one has been hurt in the storms along the coast.",
         "The harbour master said he would close the pier on Monday.",
+        "His voice breaking, Tom Berg thanked the crews who had saved the ferry.",
+        "Its hull cracked by the waves, Berg's ferry drifted onto the rocks.",
+        "Those who lost their boats will be paid by the county.",
+        "Those living near the harbour were told to leave.",
     ],
 )
 def test_openers_that_hold_their_referent(sentence: str) -> None:
