@@ -253,10 +253,11 @@ def keep_readable(
 
     A fragment and a lone quote go. A sentence with a dangling opener stays only when
     the sentence before it in its article (``spans``: article and position of each
-    candidate) is chosen too; it is then placed right after that one. Selection does
-    not prefer such sentences (:func:`readable` is its eligibility), so they come in only
-    when the fill adds them beside their predecessor. With ``openers`` False only
-    fragments and lone quotes go.
+    candidate) is chosen too; it is then placed right after that one. Coverage
+    selection chooses such a sentence only with that one (:func:`leads`, the pairs of
+    :func:`.coverage.greedy_cover`), so here it is only placed; ``score`` selection
+    may choose it alone, and then it goes. With ``openers`` False only fragments and
+    lone quotes go.
 
     Returns:
         ``(chosen, values)``, ``values`` kept in step with ``chosen``.
