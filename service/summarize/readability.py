@@ -39,7 +39,7 @@ sentence: nothing outside the quotation marks names who spoke or says "said".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -220,40 +220,59 @@ def _reads(text: str, openers: bool) -> bool:
     return not openers or opener(text) is None
 
 
-def leads(texts: Sequence[str], places: Sequence[tuple[int, int]]) -> npt.NDArray[np.int64]:
+Place = tuple[int, int]
+"""(article index, position) of a sentence."""
+
+
+def leads(texts: Sequence[str], places: Sequence[Sequence[Place]]) -> npt.NDArray[np.int64]:
     """For each sentence, the sentence it may only follow.
 
     Args:
         texts: The candidate sentences.
-        places: (article, position) of each candidate.
+        places: Each candidate's places: its own (article, position), then those of
+            its copies in other articles.
 
     Returns:
         Shape (n_sentences,): -1 when the sentence has no :func:`opener`; else the
-        index of the candidate before it in its article, or -2 when that sentence
-        is no candidate (the sentence is then never chosen).
+        candidate that stands right before it in one of its articles, or -2 when no
+        such sentence is a candidate (the sentence is then never chosen).
     """
-    where = {place: index for index, place in enumerate(places)}
+    where = _where(places, range(len(places)))
     found = np.full(len(texts), -1, dtype=np.int64)
     for index, text in enumerate(texts):
         if opener(text) is not None:
-            article, position = places[index]
-            found[index] = where.get((article, position - 1), -2)
+            before = _before(places[index], where)
+            found[index] = -2 if before is None else before
     return found
+
+
+def _where(places: Sequence[Sequence[Place]], indices: Iterable[int]) -> dict[Place, int]:
+    """Which of ``indices`` stands at each place."""
+    return {place: index for index in indices for place in places[index]}
+
+
+def _before(own: Sequence[Place], where: dict[Place, int]) -> int | None:
+    """The sentence right before one of ``own`` places, first place first."""
+    for article, position in own:
+        before = where.get((article, position - 1))
+        if before is not None:
+            return before
+    return None
 
 
 def keep_readable(
     chosen: Sequence[int],
     values: npt.NDArray[np.float64],
     texts: Sequence[str],
-    spans: Sequence[tuple[int, int]],
+    places: Sequence[Sequence[Place]],
     *,
     openers: bool = True,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The choice without what does not read on its own, in the order chosen.
 
     A fragment and a lone quote go. A sentence with a dangling opener stays only when
-    the sentence before it in its article (``spans``: article and position of each
-    candidate) is chosen too; it is then placed right after that one. Coverage
+    the sentence before it in its article (``places``, as for :func:`leads`) is
+    chosen too; it is then placed right after that one. Coverage
     selection chooses such a sentence only with that one (:func:`leads`, the pairs of
     :func:`.coverage.greedy_cover`), so here it is only placed; ``score`` selection
     may choose it alone, and then it goes. With ``openers`` False only fragments and
@@ -262,7 +281,7 @@ def keep_readable(
     Returns:
         ``(chosen, values)``, ``values`` kept in step with ``chosen``.
     """
-    where = {spans[index]: index for index in chosen}
+    where = _where(places, chosen)
     order: list[int] = []
     kept: list[float] = []
     for index, value in zip(chosen, values.tolist(), strict=True):
@@ -273,8 +292,7 @@ def keep_readable(
             order.append(index)
             kept.append(value)
             continue
-        article, position = spans[index]
-        before = where.get((article, position - 1))
+        before = _before(places[index], where)
         if before is not None and before in order:
             slot = order.index(before) + 1
             order.insert(slot, index)
@@ -291,6 +309,7 @@ __all__ = [
     "TIME_WORDS",
     "FragmentReason",
     "OpenerKind",
+    "Place",
     "first_word",
     "fragment_reason",
     "has_quote",

@@ -34,7 +34,7 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
-from .readability import has_quote, keep_readable, leads, opener, readable
+from .readability import Place, has_quote, keep_readable, leads, opener, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
 
@@ -167,9 +167,13 @@ def _coverage_problem(
     )
 
 
-def _places(candidates: Candidates) -> list[tuple[int, int]]:
-    """(article, position) of each candidate: where its predecessor stands."""
-    return [(span.article_index, span.position) for span in candidates.spans]
+def _places(candidates: Candidates) -> list[tuple[Place, ...]]:
+    """(article, position) of each candidate and of its copies: where the sentence it
+    may follow stands."""
+    return [
+        tuple((span.article_index, span.position) for span in candidates.spans_of(index))
+        for index in range(len(candidates))
+    ]
 
 
 def _concept_rules(

@@ -198,7 +198,7 @@ def test_selection_keeps_an_opener_only_right_after_its_predecessor() -> None:
         '"We have never seen waves like these in forty years."',  # a lone quote
         "Boats waited outside the harbour until the wind dropped.",
     ]
-    spans = [(0, 0), (0, 1), (1, 4), (1, 5), (2, 0), (2, 1)]
+    spans = [((0, 0),), ((0, 1),), ((1, 4),), ((1, 5),), ((2, 0),), ((2, 1),)]
     assert readable(texts, openers=True).tolist() == [True, False, False, False, False, True]
     chosen, values = keep_readable(
         [5, 1, 2, 3, 4, 0], np.arange(6, dtype=np.float64), texts, spans, openers=True
@@ -222,7 +222,7 @@ def test_without_exclude_dangling_only_fragments_and_lone_quotes_go() -> None:
     ]
     assert readable(texts, openers=False).tolist() == [True, False, False]
     chosen, _ = keep_readable(
-        [2, 1, 0], np.zeros(3), texts, [(0, 3), (1, 0), (2, 0)], openers=False
+        [2, 1, 0], np.zeros(3), texts, [((0, 3),), ((1, 0),), ((2, 0),)], openers=False
     )
     assert chosen == [0]
 
@@ -252,7 +252,17 @@ def test_leads_name_the_sentence_an_opener_needs() -> None:
         "But the bridge held.",  # its predecessor (0, 3) is no candidate
         "The mayor opened the school gym.",
     ]
-    assert leads(texts, [(0, 0), (0, 1), (0, 4), (1, 0)]).tolist() == [-1, 0, -2, -1]
+    assert leads(texts, [((0, 0),), ((0, 1),), ((0, 4),), ((1, 0),)]).tolist() == [
+        -1,
+        0,
+        -2,
+        -1,
+    ]
+    # A wire copy (article 2) of article 0: its sentences are candidates of article 0 with
+    # article 2's places as copies, and "But the bridge held." stands in article 2 only,
+    # right after its copy of sentence 1.
+    copied = [((0, 0), (2, 0)), ((0, 1), (2, 1)), ((2, 2),), ((1, 0),)]
+    assert leads(texts, copied).tolist() == [-1, 0, 1, -1]
 
 
 @pytest.mark.parametrize("words", [15, 25, 35, 50, 80])
