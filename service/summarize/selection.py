@@ -26,8 +26,6 @@ from .coverage import (
     content_stems,
     expected_token_matches,
     greedy_cover,
-    is_dangling,
-    is_quote,
     min_articles_for,
     rouge_words,
     word_pairs,
@@ -36,7 +34,7 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
-from .readability import keep_readable, readable
+from .readability import Place, has_quote, keep_readable, leads, opener, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
 
@@ -142,8 +140,14 @@ def _coverage_problem(
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         candidates.quality, ranking.same_claim
     )
-    # No fragment, lone quote, and with exclude_dangling no opener pointing back.
-    eligible &= readable(candidates.texts, openers=params.exclude_dangling)
+    # No fragment or lone quote; with exclude_dangling, a sentence opening on a word
+    # that points back only right after the sentence before it in its article.
+    eligible &= readable(candidates.texts, openers=False)
+    before = None
+    if params.exclude_dangling:
+        before = leads(candidates.texts, _places(candidates))
+        eligible &= before != -2
+        before = np.maximum(before, -1)
     return Cover(
         concepts,
         weights,
@@ -159,12 +163,17 @@ def _coverage_problem(
         ),
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
+        leads=before,
     )
 
 
-def _places(candidates: Candidates) -> list[tuple[int, int]]:
-    """(article, position) of each candidate: where its predecessor stands."""
-    return [(span.article_index, span.position) for span in candidates.spans]
+def _places(candidates: Candidates) -> list[tuple[Place, ...]]:
+    """(article, position) of each candidate and of its copies: where the sentence it
+    may follow stands."""
+    return [
+        tuple((span.article_index, span.position) for span in candidates.spans_of(index))
+        for index in range(len(candidates))
+    ]
 
 
 def _concept_rules(
@@ -190,10 +199,12 @@ def _gain_factor(
     a focus, so does low relevance. None when every factor is 1."""
     factor = None
     if params.quote_factor != 1.0:
-        quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
+        quotes = np.fromiter((has_quote(text) for text in texts), dtype=bool, count=len(texts))
         factor = np.where(quotes, params.quote_factor, 1.0)
     if params.dangling_factor != 1.0:
-        hit = np.fromiter((is_dangling(text) for text in texts), dtype=bool, count=len(texts))
+        hit = np.fromiter(
+            (opener(text) is not None for text in texts), dtype=bool, count=len(texts)
+        )
         factor = (1.0 if factor is None else factor) * np.where(hit, params.dangling_factor, 1.0)
     if focus is not None and params.focus_gain_floor < 1.0:
         floor = params.focus_gain_floor
