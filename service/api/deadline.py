@@ -3,10 +3,11 @@
 gunicorn runs this app in gthread workers (config/gunicorn.conf.py): each request runs on
 a pool thread, so the budget cannot be a ``SIGALRM`` (signals reach the main thread only).
 A timer thread raises ``DeadlineExceeded`` asynchronously in the request's thread instead
-(CPython's ``PyThreadState_SetAsyncExc``): like a signal handler, it takes effect between
-bytecodes, so a numpy or ONNX Runtime call in progress finishes first (and a wait on the
-encoder's own threads ends with their batch), so the overshoot is one batch. On the main thread (the flask test client, a sync worker) the timer signal
-is used as before.
+(CPython's ``PyThreadState_SetAsyncExc``). Like a signal handler, it takes effect
+between bytecodes, so a numpy or ONNX Runtime call in progress finishes first (and a
+wait on the encoder's own threads ends with their batch): the overshoot is one batch.
+On the main thread (the flask test client, a sync worker) the timer signal is used as
+before.
 """
 
 from __future__ import annotations
