@@ -88,6 +88,9 @@ class ConceptRules:
         favoured_factor: Factor of a favoured concept's weight.
         damped: Stems that make a bigram holding one a damped concept.
         damped_factor: Factor of a damped concept's weight (0 drops it).
+        known: Bigrams the reader has read already (an update summary's known
+            articles hold them): not news.
+        known_factor: Factor of a known concept's weight (0 drops it).
     """
 
     min_articles: int
@@ -98,6 +101,8 @@ class ConceptRules:
     favoured_factor: float = 1.0
     damped: Collection[str] = ()
     damped_factor: float = 1.0
+    known: Collection[tuple[str, str]] = ()
+    known_factor: float = 0.0
 
 
 def concept_matrix(
@@ -151,6 +156,8 @@ def concept_matrix(
         keep, weights = _favour(grams, frequency, keep, weights, rules)
     if rules.damped and m:
         keep, weights = _damp(grams, keep, weights, rules)
+    if rules.known and m:
+        keep, weights = _discount_known(grams, keep, weights, rules)
     return _kept_matrix(rows_a, cols_a, keep, n), weights[keep]
 
 
@@ -218,6 +225,19 @@ def _damp(
     )
     weights = np.where(hit, weights * rules.damped_factor, weights)
     return keep & (~hit | (rules.damped_factor > 0)), weights
+
+
+def _discount_known(
+    grams: list[tuple[str, str]],
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    rules: ConceptRules,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Lower the weight of the concepts the reader knows (drop them at factor 0)."""
+    read = rules.known if isinstance(rules.known, set | frozenset) else set(rules.known)
+    hit = np.fromiter((gram in read for gram in grams), dtype=np.bool_, count=len(grams))
+    weights = np.where(hit, weights * rules.known_factor, weights)
+    return keep & (~hit | (rules.known_factor > 0)), weights
 
 
 def _max_per_unit(
@@ -305,6 +325,12 @@ class Cover:
             (n_sentences, n_sentences) (see :func:`conflicts`).
         fallback: Order of the sentences that add nothing, shape (n_sentences,).
         matches: The expected-recall term, or None.
+        allowed: Sentences that may be chosen at all, shape (n_sentences,), neither
+            by coverage nor by the fallback (an update summary leaves out what the
+            reader knows). All if None.
+        first: Sentences taken before the greedy choice, in this order, each when it
+            fits and conflicts with none taken (an update's corrections of what the
+            reader knows).
     """
 
     concepts: sp.csr_matrix
@@ -316,6 +342,8 @@ class Cover:
     forbidden: sp.csr_matrix | None = None
     fallback: FloatArray | None = None
     matches: ExpectedMatches | None = None
+    allowed: npt.NDArray[np.bool_] | None = None
+    first: Sequence[int] = ()
 
     def __post_init__(self) -> None:
         n = self.concepts.shape[0]
@@ -335,7 +363,10 @@ class _Greedy:
             self.scale = self.scale / np.maximum(np.asarray(cover.factor, np.float64), 1e-12)
         self.x = sp.csr_matrix(cover.concepts, dtype=np.float64)
         self.left = np.asarray(cover.weights, dtype=np.float64).copy()
-        self.available = np.ones(n, dtype=bool)
+        self.available = (
+            np.ones(n, dtype=bool) if cover.allowed is None else np.asarray(cover.allowed, bool)
+        )
+        self.allowed = self.available.copy()
         self.preferred = (
             np.ones(n, dtype=bool) if cover.eligible is None else np.asarray(cover.eligible, bool)
         )
@@ -441,6 +472,7 @@ def greedy_cover(
         added by ``fallback`` a fraction of the last gain, in fallback order.
     """
     state = _Greedy(cover, max_words, length_power)
+    _take_first(state, cover.first, max_sentences)
     while state.available.any():
         if max_sentences is not None and len(state.chosen) >= max_sentences:
             break
@@ -451,23 +483,36 @@ def greedy_cover(
             break
         state.cover(best)
         state.take(best, float(value[best]))
-    if max_words is not None and state.chosen:
+    if max_words is not None and state.chosen and not cover.first:
         _keep_best_single(state, cover.weights, max_words)
     if cover.fallback is not None:
         _fill(state, np.asarray(cover.fallback, dtype=np.float64), max_sentences)
     return state.chosen, np.asarray(state.values, dtype=np.float64)
 
 
+def _take_first(state: _Greedy, first: Sequence[int], max_sentences: int | None) -> None:
+    """Take ``first`` in order, each that is still available (it fits, no conflict)."""
+    for index in first:
+        if max_sentences is not None and len(state.chosen) >= max_sentences:
+            return
+        if not state.available[index]:
+            continue
+        gain = state.gain()
+        value = max(float(gain[index] / state.scale[index]), 0.0)
+        state.cover(index)
+        state.take(index, value)
+
+
 def _keep_best_single(state: _Greedy, weights: FloatArray, max_words: int) -> None:
     """Replace the choice by the best single sentence that fits, if it covers more."""
     single = (state.x @ np.asarray(weights, dtype=np.float64)) + state.extra
-    single[(state.length > max_words) | ~state.preferred] = -np.inf
+    single[(state.length > max_words) | ~state.preferred | ~state.allowed] = -np.inf
     top = int(np.argmax(single))
     covered = _coverage(state.x, weights, state.chosen) + float(state.extra[state.chosen].sum())
     if single[top] > covered:
         state.chosen, state.words = [top], float(state.length[top])
         state.values = [float(single[top] / state.scale[top])]
-        state.available = state.length <= max_words - state.words
+        state.available = (state.length <= max_words - state.words) & state.allowed
         state.available[top] = False
         _close(state.available, top, state.conflict)
 

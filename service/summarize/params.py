@@ -268,6 +268,8 @@ class SelectionParams:
             default: on DUC 2004 (100 words) it took R-2 from 10.56 to 10.48 (lexical)
             and 10.51 to 10.43 (hybrid), under the 10.5 gate, for 0 such openers
             (measured before copies were collapsed).
+        known_factor: In an update summary, factor of the weight of a concept a known
+            article holds (the reader has read it); 0 drops it.
     """
 
     stage: ClassVar[str] = "selection"
@@ -290,6 +292,7 @@ class SelectionParams:
     favoured_factor: float = 1.0
     per_origin: bool = True
     exclude_dangling: bool = False
+    known_factor: float = 0.0
 
     def __post_init__(self) -> None:
         if self.method not in SELECTIONS:
@@ -303,7 +306,7 @@ class SelectionParams:
         for name in ("quote_factor", "dangling_factor"):
             _require(self.stage, name, getattr(self, name), 0.0, open_low=True)
         for name in ("bonus", "filler_factor", "unigram_weight", "bigram_ratio", "min_words",
-                     "focus_concept_weight"):
+                     "focus_concept_weight", "known_factor"):
             _require(self.stage, name, getattr(self, name), 0.0)
         _require(self.stage, "unigram_length", self.unigram_length, 0.0, open_low=True)
         _require(self.stage, "focus_gain_floor", self.focus_gain_floor, 0.0, 1.0)
