@@ -491,16 +491,18 @@ def greedy_cover(
 
 
 def _take_first(state: _Greedy, first: Sequence[int], max_sentences: int | None) -> None:
-    """Take ``first`` in order, each that is still available (it fits, no conflict)."""
+    """Take ``first`` in order, each that is still available (it fits, no conflict) and
+    eligible, and adds something (a concept or a term of the gain)."""
     for index in first:
         if max_sentences is not None and len(state.chosen) >= max_sentences:
             return
-        if not state.available[index]:
+        if not (state.available[index] and state.preferred[index]):
             continue
         gain = state.gain()
-        value = max(float(gain[index] / state.scale[index]), 0.0)
+        if gain[index] <= 0.0:
+            continue
         state.cover(index)
-        state.take(index, value)
+        state.take(index, float(gain[index] / state.scale[index]))
 
 
 def _keep_best_single(state: _Greedy, weights: FloatArray, max_words: int) -> None:

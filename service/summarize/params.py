@@ -270,8 +270,9 @@ class SelectionParams:
             (measured before copies were collapsed).
         known_factor: In an update summary, factor of the weight of a concept a known
             article holds (the reader has read it); 0 drops it. 0.25: on the DUC 2007
-            update dev file (lexical, R-2 over 10 summaries) 0 / 0.25 / 0.5 / 0.75 / 1
-            scored 8.09 / 9.80 / 9.45 / 8.62 / 8.52 (make eval-update).
+            update dev file (lexical, R-2 over 10 summaries, make eval-update) 0 / 0.25 /
+            0.5 / 0.75 / 1 scored 9.04 / 11.14 / 11.14 / 10.87 / 10.46 (without known:
+            8.10); all of them beat no discount of what is known, and the middle is flat.
     """
 
     stage: ClassVar[str] = "selection"

@@ -10,9 +10,10 @@ similarity test. So a candidate is
 * ``reported`` when it is in a new article but a known article says the same thing
   (a known sentence is in its claim group, or it is in a known sentence's group):
   not news, never chosen;
-* ``changed`` when it is news and a known sentence gives another value for what it
-  says (12 dead then, 15 now; a denial): the most valuable update, chosen first, and
-  its disagreements name the known sentence it corrects;
+* ``changed`` when it is news and a known sentence, as similar as a supporting one
+  would be (the support threshold), gives another value for what it says (12 dead
+  then, 15 now; a denial): the most valuable update, chosen first, and its
+  disagreements name the known sentence it corrects;
 * else ``new``.
 """
 
@@ -146,7 +147,13 @@ def find_update(candidates: Candidates, ranking: Ranking, reader: Reader) -> Upd
     reported &= ~known
     changed = np.zeros(n, dtype=bool)
     for index in np.flatnonzero(~known & ~reported).tolist():
-        changed[index] = any(known[dissent.sentence] for dissent in ranking.dissent[index])
+        # A correction says what a known sentence says, with another value: as close as
+        # a supporting sentence would be. A dissent found only down at the topic floor
+        # (same story, another event: "Monday" then, "Friday" now) is news, not a change.
+        changed[index] = any(
+            known[dissent.sentence] and dissent.similarity >= ranking.threshold
+            for dissent in ranking.dissent[index]
+        )
     return Update(reader, known, reported, changed)
 
 
