@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from service.summarize import (
     EncoderUnavailable,
     InsufficientContent,
+    NothingNew,
     SummarizationError,
     TooManySentences,
 )
@@ -29,6 +30,7 @@ ENCODER_UNAVAILABLE = _BASE + "encoder-unavailable"
 TIME_BUDGET_EXCEEDED = _BASE + "time-budget-exceeded"
 OVERLOADED = _BASE + "overloaded"
 JSON_TOO_DEEP = _BASE + "json-too-deep"
+NOTHING_NEW = _BASE + "nothing-new"
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 _DOMAIN: list[tuple[type[SummarizationError], int, str, str]] = [
     (InsufficientContent, 422, INSUFFICIENT_CONTENT, "Nothing to summarise"),
     (TooManySentences, 422, TOO_MANY_SENTENCES, "Too many sentences"),
+    (NothingNew, 422, NOTHING_NEW, "Nothing new"),
     (EncoderUnavailable, 503, ENCODER_UNAVAILABLE, "Sentence encoder unavailable"),
 ]
 

@@ -88,6 +88,9 @@ class ConceptRules:
         favoured_factor: Factor of a favoured concept's weight.
         damped: Stems that make a bigram holding one a damped concept.
         damped_factor: Factor of a damped concept's weight (0 drops it).
+        known: Bigrams the reader has read already (an update summary's known
+            articles hold them): not news.
+        known_factor: Factor of a known concept's weight (0 drops it).
     """
 
     min_articles: int
@@ -98,6 +101,8 @@ class ConceptRules:
     favoured_factor: float = 1.0
     damped: Collection[str] = ()
     damped_factor: float = 1.0
+    known: Collection[tuple[str, str]] = ()
+    known_factor: float = 0.0
 
 
 def concept_matrix(
@@ -151,6 +156,8 @@ def concept_matrix(
         keep, weights = _favour(grams, frequency, keep, weights, rules)
     if rules.damped and m:
         keep, weights = _damp(grams, keep, weights, rules)
+    if rules.known and m:
+        keep, weights = _discount_known(grams, keep, weights, rules)
     return _kept_matrix(rows_a, cols_a, keep, n), weights[keep]
 
 
@@ -218,6 +225,19 @@ def _damp(
     )
     weights = np.where(hit, weights * rules.damped_factor, weights)
     return keep & (~hit | (rules.damped_factor > 0)), weights
+
+
+def _discount_known(
+    grams: list[tuple[str, str]],
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    rules: ConceptRules,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Lower the weight of the concepts the reader knows (drop them at factor 0)."""
+    read = rules.known if isinstance(rules.known, set | frozenset) else set(rules.known)
+    hit = np.fromiter((gram in read for gram in grams), dtype=np.bool_, count=len(grams))
+    weights = np.where(hit, weights * rules.known_factor, weights)
+    return keep & (~hit | (rules.known_factor > 0)), weights
 
 
 def _max_per_unit(
@@ -311,6 +331,13 @@ class Cover:
             sentence is chosen only with its lead right before it: the two as one
             unit (both lengths against the budget) while the lead is not chosen,
             alone once it is. None: every sentence stands alone.
+        allowed: Sentences that may be chosen at all, shape (n_sentences,), neither
+            by coverage nor by the fallback (an update summary leaves out what the
+            reader knows); a pair only when both are. All if None.
+        first: Sentences taken before the greedy choice, in this order, each when it
+            fits, conflicts with none taken and may stand where it is (a sentence
+            that points back only once its lead is taken): an update's corrections
+            of what the reader knows.
     """
 
     concepts: sp.csr_matrix
@@ -323,6 +350,8 @@ class Cover:
     fallback: FloatArray | None = None
     matches: ExpectedMatches | None = None
     leads: IntArray | None = None
+    allowed: npt.NDArray[np.bool_] | None = None
+    first: Sequence[int] = ()
 
     def __post_init__(self) -> None:
         n = self.concepts.shape[0]
@@ -397,7 +426,10 @@ class _Greedy:
             member @ sp.csr_matrix(cover.concepts, dtype=np.float64) > 0, dtype=np.float64
         )
         self.left = np.asarray(cover.weights, dtype=np.float64).copy()
-        self.available = np.ones(len(self.length), dtype=bool)
+        # A unit may be chosen when every member may.
+        barred = np.zeros(n) if cover.allowed is None else ~np.asarray(cover.allowed, bool)
+        self.allowed = np.asarray(member @ barred.astype(np.float64) == 0, dtype=bool)
+        self.available = self.allowed.copy()
         # A sentence that points back is preferred only once its lead is chosen.
         self.initial = np.concatenate(
             [eligible & (units.lead < 0), np.ones(len(units.pairs), dtype=bool)]
@@ -525,6 +557,7 @@ def greedy_cover(
     """
     state = _Greedy(cover, max_words, length_power)
     pairs = np.arange(len(state.length)) >= state.units.n
+    _take_first(state, cover.first, max_sentences)
     while state.available.any():
         if max_sentences is not None and len(state.chosen) >= max_sentences:
             break
@@ -538,11 +571,26 @@ def greedy_cover(
             break
         state.cover(best)
         state.take(best, float(value[best]))
-    if max_words is not None and state.chosen:
+    if max_words is not None and state.chosen and not cover.first:
         _keep_best_single(state, cover.weights, max_words, max_sentences)
     if cover.fallback is not None:
         _fill(state, np.asarray(cover.fallback, dtype=np.float64), max_sentences)
     return state.chosen, np.asarray(state.values, dtype=np.float64)
+
+
+def _take_first(state: _Greedy, first: Sequence[int], max_sentences: int | None) -> None:
+    """Take ``first`` in order, each that is still available (it fits, no conflict) and
+    preferred, and adds something (a concept or a term of the gain)."""
+    for index in first:
+        if max_sentences is not None and len(state.chosen) >= max_sentences:
+            return
+        if not (state.available[index] and state.preferred[index]):
+            continue
+        gain = state.gain()
+        if gain[index] <= 0.0:
+            continue
+        state.cover(index)
+        state.take(index, float(gain[index] / state.scale[index]))
 
 
 def _keep_best_single(
@@ -551,14 +599,14 @@ def _keep_best_single(
     """Replace the choice by the best single unit that fits, if it covers more."""
     weights = np.asarray(weights, dtype=np.float64)
     single = (state.x @ weights) + state.extra
-    single[(state.length > max_words) | ~state.initial] = -np.inf
+    single[(state.length > max_words) | ~state.initial | ~state.allowed] = -np.inf
     if max_sentences is not None and max_sentences < 2:
         single[state.units.n :] = -np.inf
     top = int(np.argmax(single))
     covered = _coverage(state.x, weights, state.chosen) + float(state.extra[state.chosen].sum())
     if single[top] > covered:
         state.chosen, state.values, state.words = [], [], 0.0
-        state.available = state.length <= max_words
+        state.available = (state.length <= max_words) & state.allowed
         state.preferred = state.initial.copy()
         state.take(top, float(single[top] / state.scale[top]))
 
