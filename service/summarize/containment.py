@@ -88,6 +88,31 @@ def with_containment(
     return sp.csr_matrix(sp.csr_matrix(graph).maximum(found).maximum(found.T))
 
 
+class _Stems:
+    """The stems of the graph's sentences as ids, and how many sentences hold each."""
+
+    def __init__(self, stems: list[set[str]]) -> None:
+        self.ids: dict[str, int] = {}
+        for sentence in stems:
+            for stem in sentence:
+                self.ids.setdefault(stem, len(self.ids))
+        self.frequency = np.zeros(len(self.ids), dtype=np.int64)
+        for sentence in stems:
+            for stem in sentence:
+                self.frequency[self.ids[stem]] += 1
+
+    def incidence(self, sets: list[set[str]]) -> sp.csr_matrix:
+        """Binary rows, one a set, shape (len(sets), n_stems)."""
+        ids = [sorted(self.ids[stem] for stem in found) for found in sets]
+        indptr = np.cumsum([0, *(len(row) for row in ids)])
+        indices = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=indptr[-1])
+        shape = (len(sets), len(self.ids))
+        return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
+
+    def rarest(self, sentence: set[str], count: int) -> set[str]:
+        return set(sorted(sentence, key=lambda s: (self.frequency[self.ids[s]], s))[:count])
+
+
 def _scores(
     stems: list[set[str]],
     units: npt.NDArray[np.int64],
@@ -100,69 +125,62 @@ def _scores(
     :data:`CONTAINMENT`, with that score.
 
     A match needs at least :data:`CONTAINMENT` of the sentence's stems in the unit with
-    a neighbour, so the unit's window (it and both neighbours) holds at least one of the
-    sentence's rarest stems, and :data:`HITS` of a few more of them: the prefix filter of
-    set-similarity joins (with k hits). Only those pairs are scored,
-    on sparse stem incidence matrices, not every clean sentence against every unit in
-    Python (which grew with the square of the story: 21 s of 46 at 10,000 sentences).
+    a neighbour, so the unit's window (it and both neighbours) holds :data:`HITS` of
+    the sentence's rarest few: the prefix filter of set-similarity joins. Only those
+    pairs are scored, on sparse stem incidence matrices, not every clean sentence
+    against every unit in Python (which grew with the square of the story: 21 s of 46
+    at 10,000 sentences).
     """
-    vocabulary: dict[str, int] = {}
-    for sentence in stems:
-        for stem in sentence:
-            vocabulary.setdefault(stem, len(vocabulary))
-    frequency = np.zeros(len(vocabulary), dtype=np.int64)
-    for sentence in stems:
-        for stem in sentence:
-            frequency[vocabulary[stem]] += 1
-
-    def incidence(sets: list[set[str]]) -> sp.csr_matrix:
-        ids = [sorted(vocabulary[stem] for stem in found if stem in vocabulary) for found in sets]
-        indptr = np.cumsum([0, *(len(row) for row in ids)])
-        indices = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=indptr[-1])
-        shape = (len(sets), len(vocabulary))
-        return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
-
+    vocabulary = _Stems(stems)
     sizes = np.array([len(sentence) for sentence in stems], dtype=np.int64)
     # A window holding CONTAINMENT of a sentence's stems holds at least ``least`` of them
     # (one fewer than ceil, against rounding), so at least ``least - (size - length)`` of
     # its ``length`` rarest: HITS of them when the prefix is long enough.
     least = np.ceil(CONTAINMENT * sizes).astype(np.int64) - 1
     length = np.minimum(sizes, sizes - least + HITS)
-    needed = least - (sizes - length)
-    prefixes: list[set[str]] = []
-    for index, sentence in enumerate(stems):
-        if not is_clean[index] or len(sentence) < MIN_WORDS:
-            prefixes.append(set())
-            continue
-        rarest = sorted(sentence, key=lambda stem: (frequency[vocabulary[stem]], stem))
-        prefixes.append(set(rarest[: int(length[index])]))
+    prefixes = [
+        vocabulary.rarest(sentence, int(length[index]))
+        if is_clean[index] and len(sentence) >= MIN_WORDS else set()
+        for index, sentence in enumerate(stems)
+    ]
     pairs = list(zip(units.tolist(), neighbours, strict=True))
-    own_sets = [stems[u] for u, _ in pairs]
-    with_before = [stems[u].union(*near[:1]) for u, near in pairs]
-    with_after = [stems[u].union(*near[1:]) for u, near in pairs]
     windows = [stems[u].union(*near) for u, near in pairs]
-    found = (incidence(prefixes) @ incidence(windows).T).tocoo()
+    found = (vocabulary.incidence(prefixes) @ vocabulary.incidence(windows).T).tocoo()
     clean, place = found.row.astype(np.int64), found.col.astype(np.int64)
+    needed = least - (sizes - length)
     other = (article_of[units[place]] != article_of[clean]) & (found.data >= needed[clean])
     clean, place = clean[other], place[other]
-    sentences = incidence(stems)
-    own, before, after = incidence(own_sets), incidence(with_before), incidence(with_after)
+    scores = _pair_scores(vocabulary, stems, pairs, clean, place, sizes)
+    keep = scores >= CONTAINMENT
+    return clean[keep], units[place[keep]], scores[keep]
+
+
+def _pair_scores(
+    vocabulary: _Stems,
+    stems: list[set[str]],
+    pairs: list[tuple[int, list[set[str]]]],
+    clean: npt.NDArray[np.int64],
+    place: npt.NDArray[np.int64],
+    sizes: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """:func:`contained` of each clean sentence in the unit ``pairs[place]``, in chunks."""
+    sentences = vocabulary.incidence(stems)
+    own = vocabulary.incidence([stems[u] for u, _ in pairs])
+    before = vocabulary.incidence([stems[u].union(*near[:1]) for u, near in pairs])
+    after = vocabulary.incidence([stems[u].union(*near[1:]) for u, near in pairs])
     scores = np.empty(len(clean))
     step = 100_000
     for start in range(0, len(clean), step):
         rows, cols = clean[start : start + step], place[start : start + step]
         held = sentences[rows]
         size = sizes[rows].astype(np.float64)
-
-        def share(matrix: sp.csr_matrix, held: sp.csr_matrix = held, cols: npt.NDArray[
-                np.int64] = cols, size: npt.NDArray[np.float64] = size) -> npt.NDArray[np.float64]:
-            return np.asarray(held.multiply(matrix[cols]).sum(axis=1)).ravel() / size
-
-        alone = share(own)
-        together = np.maximum(alone, np.maximum(share(before), share(after)))
+        alone, with_before, with_after = (
+            np.asarray(held.multiply(matrix[cols]).sum(axis=1)).ravel() / size
+            for matrix in (own, before, after)
+        )
+        together = np.maximum(alone, np.maximum(with_before, with_after))
         scores[start : start + step] = (alone + together) / 2
-    keep = scores >= CONTAINMENT
-    return clean[keep], units[place[keep]], scores[keep]
+    return scores
 
 
 def _neighbours(candidates: Candidates, unit: int) -> list[set[str]]:
