@@ -102,8 +102,9 @@ class _Stems:
                 self.frequency[self.ids[stem]] += 1
 
     def incidence(self, sets: list[set[str]]) -> sp.csr_matrix:
-        """Binary rows, one a set, shape (len(sets), n_stems)."""
-        ids = [sorted(self.ids[stem] for stem in found) for found in sets]
+        """Binary rows, one a set, shape (len(sets), n_stems); a stem no sentence of the
+        graph holds (a neighbouring unit's, outside a shortlist) meets none: left out."""
+        ids = [sorted(self.ids[stem] for stem in found if stem in self.ids) for found in sets]
         indptr = np.cumsum([0, *(len(row) for row in ids)])
         indices = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=indptr[-1])
         shape = (len(sets), len(self.ids))
