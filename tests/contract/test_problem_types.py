@@ -22,6 +22,7 @@ EMITTED = {
     "tag:summarizer.service,2026:problems/encoder-unavailable",
     "tag:summarizer.service,2026:problems/time-budget-exceeded",
     "tag:summarizer.service,2026:problems/overloaded",
+    "tag:summarizer.service,2026:problems/nothing-new",
 }
 URI = re.compile(r"tag:summarizer\.service,2026:problems/[a-z-]+")
 
