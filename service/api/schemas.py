@@ -78,7 +78,7 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must contain text, not only white space.")
 
 
-def _known(limits: Limits) -> "fields.List[str]":
+def _known(limits: Limits) -> fields.List[str]:
     """``options.known``: ids of the request's articles the reader has read."""
     return fields.List(
         fields.String(validate=validate.Length(min=1, max=256)),

@@ -223,8 +223,7 @@ def _damp(
         dtype=np.bool_,
         count=len(candidates),
     )
-    weights = np.where(hit, weights * rules.damped_factor, weights)
-    return keep & (~hit | (rules.damped_factor > 0)), weights
+    return _scaled(keep, weights, hit, rules.damped_factor)
 
 
 def _discount_known(
@@ -236,8 +235,17 @@ def _discount_known(
     """Lower the weight of the concepts the reader knows (drop them at factor 0)."""
     read = rules.known if isinstance(rules.known, set | frozenset) else set(rules.known)
     hit = np.fromiter((gram in read for gram in grams), dtype=np.bool_, count=len(grams))
-    weights = np.where(hit, weights * rules.known_factor, weights)
-    return keep & (~hit | (rules.known_factor > 0)), weights
+    return _scaled(keep, weights, hit, rules.known_factor)
+
+
+def _scaled(
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    hit: npt.NDArray[np.bool_],
+    factor: float,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """The weights of the ``hit`` concepts times ``factor``; at factor 0 they are dropped."""
+    return keep & (~hit | (factor > 0)), np.where(hit, weights * factor, weights)
 
 
 def _max_per_unit(
