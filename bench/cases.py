@@ -19,7 +19,7 @@ SYNTHETIC_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
 WIRE_SIZES = (50_000, 100_000)
 WIRE_SEED = 2026
 WIRE_SERVER_ENV = {
-    # Measured, not refused: the default limit (60,000 sentences) and time budget (30 s)
+    # Measured, not refused: the default limit (40,000 sentences) and time budget (30 s)
     # would answer these with 422 too-many-sentences or 503 time-budget-exceeded.
     "SUMMARIZER_MAX_SENTENCES_CONSIDERED": "200000",
     "SUMMARIZER_REQUEST_TIMEOUT_SECONDS": "290",  # under gunicorn's (request cap + 30)
@@ -106,11 +106,39 @@ def warm_up_story(shared: Path) -> list[dict[str, str]]:
     return [{"id": d["id"], "text": d["text"]} for d in cluster["documents"]]
 
 
-def wire_cases() -> list[Case]:
-    """The synthetic feeds of :data:`WIRE_SIZES` sentences, a third wire copies."""
+def limit_case() -> Case:
+    """A feed like the wire cases' that holds as many sentences as the default limit
+    admits, sent to a server with the default limits and time budget: a request inside
+    the limits must be answered 200 inside the budget (issue 14)."""
     from origins_bench import make_feed
 
-    cases = []
+    from service.config import Settings
+    from service.summarize.candidates import cut_article
+
+    limit = Settings().max_sentences_considered
+    texts, _ = make_feed(limit // 20 + 50, 20, 1 / 3, WIRE_SEED)
+    counts = [cut_article(text).sentence_count for text in texts]
+    while sum(counts) > limit:  # the service's own count, boilerplate included
+        texts.pop()
+        counts.pop()
+    articles = [{"id": f"w{index}", "text": text} for index, text in enumerate(texts)]
+    return Case(
+        f"at the default limit ({limit:,} sentences), a third wire copies",
+        articles,
+        sum(counts),
+        repeats=2,
+        peer_repeats=1,
+        large=True,
+        extra={"target": limit},
+    )
+
+
+def wire_cases() -> list[Case]:
+    """The case at the limit, then the feeds of :data:`WIRE_SIZES` sentences, a third wire
+    copies, measured on a server whose limits let them through."""
+    from origins_bench import make_feed
+
+    cases = [limit_case()]
     for size in WIRE_SIZES:
         texts, _ = make_feed(size // 20, 20, 1 / 3, WIRE_SEED)
         articles = [{"id": f"w{index}", "text": text} for index, text in enumerate(texts)]
@@ -129,9 +157,11 @@ def wire_cases() -> list[Case]:
 
 
 def build_cases(shared: Path, quick: bool, wire: str = "also") -> list[Case]:
-    """The cases; ``wire``: "also" (the feeds too, unless quick), "only" or "no"."""
+    """The cases; ``wire``: "also" (the feeds too, unless quick), "only", "limit" or "no"."""
     if wire == "only":
         return [*build_cases(shared, True, "no")[:1], *wire_cases()]
+    if wire == "limit":
+        return [*build_cases(shared, True, "no")[:1], limit_case()]
     sample = sample_story(shared)
     cases = [
         Case(

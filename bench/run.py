@@ -79,9 +79,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument(
-        "--wire", choices=("also", "only", "no"), default="also",
-        help="the 50k and 100k wire-copy feeds: with the rest (full run), alone (after the "
-        "sample story), or not",
+        "--wire", choices=("also", "only", "limit", "no"), default="also",
+        help="the wire-copy feeds (at the default limit, 50k, 100k): with the rest (full run), "
+        "alone (after the sample story), only the one at the limit, or not",
     )
     args = parser.parse_args(argv)
     if args.peer_cap is None:

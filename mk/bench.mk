@@ -11,13 +11,16 @@ BENCH_DATA ?= ../shared
 BENCH_ARGS ?=
 PY ?= .venv/bin/python
 
-.PHONY: bench bench-quick bench-install
+.PHONY: bench bench-quick bench-limit bench-install
 
 bench: ## latency, peers, encoder floor, throughput, growth (long)
 	$(PY) bench/run.py --shared $(BENCH_DATA) $(BENCH_ARGS)
 
 bench-quick: ## a small bench: sample story, 1k sentences, short throughput (< 3 min)
 	$(PY) bench/run.py --shared $(BENCH_DATA) --quick $(BENCH_ARGS)
+
+bench-limit: ## the sample story, then a wire feed at the default sentence limit on a default server (200 in the budget?)
+	$(PY) bench/run.py --shared $(BENCH_DATA) --quick --wire limit --skip-peers $(BENCH_ARGS)
 
 bench-install: ## install the bench extra (sumy, lexrank, psutil) into the venv
 	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[export,bench]"

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .boilerplate import classify, is_unpunctuated
+from .errors import TooManySentences
 from .models import Article, ArticleReport, Span
 from .origins import find_origins
 from .params import SegmentationParams
@@ -183,7 +184,11 @@ _WORDS = re.compile(r"\w+")
 
 
 def find_candidates(
-    articles: Sequence[Article], params: SegmentationParams, cache: ArticleCache
+    articles: Sequence[Article],
+    params: SegmentationParams,
+    cache: ArticleCache,
+    *,
+    most: int | None = None,
 ) -> Candidates:
     """Cut every article (through ``cache``), find wire copies, keep the candidates.
 
@@ -192,17 +197,27 @@ def find_candidates(
         params: Segmentation's parameters.
         cache: Where cuts of articles seen before are kept; a fresh
             ``ArticleCache()`` for none.
+        most: Most sentences (boilerplate included) the articles may hold, or None.
 
     Returns:
         The candidates, in article order, then position; a copy article's sentences
         that its origin has too are copies, not candidates.
+
+    Raises:
+        TooManySentences: As soon as the articles cut so far hold more than ``most``:
+            a request far over the limit is refused in the time its limit takes, not
+            in the time all of it would.
     """
     counts = {"hits": 0, "misses": 0}
     cuts: list[ArticleCut] = []
-    for article in articles:
+    held = 0
+    for index, article in enumerate(articles):
         cut, hit = cache.cut(article.text)
         counts["hits" if hit else "misses"] += 1
         cuts.append(cut)
+        held += cut.sentence_count
+        if most is not None and held > most:
+            raise TooManySentences(held, most, complete=index == len(articles) - 1)
     origins = find_origins(
         [article.text for article in articles], urls=[article.url for article in articles]
     )

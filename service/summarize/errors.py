@@ -20,12 +20,18 @@ class ConvergenceError(SummarizationError):
 
 
 class TooManySentences(SummarizationError):
-    """The articles split into more sentences than the configured limit."""
+    """The articles split into more sentences than the configured limit.
 
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(f"the articles hold {count} sentences; the limit is {limit}")
+    ``count`` is every sentence of the articles when ``complete``, else the sentences of
+    the first articles, enough to pass the limit: the rest are not cut at all.
+    """
+
+    def __init__(self, count: int, limit: int, *, complete: bool = True) -> None:
+        held = f"{count}" if complete else f"at least {count}"
+        super().__init__(f"the articles hold {held} sentences; the limit is {limit}")
         self.count = count
         self.limit = limit
+        self.complete = complete
 
 
 class NothingNew(SummarizationError):

@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .candidates import ArticleCache, Candidates, find_candidates, same_words
-from .errors import EncoderUnavailable, InsufficientContent, TooManySentences
+from .errors import EncoderUnavailable, InsufficientContent
 from .focus import Focus, query_text
 from .models import (
     ORDERS,
@@ -151,9 +151,12 @@ def rank_story(
         raise EncoderUnavailable(f"similarity {options.similarity!r} needs the sentence encoder")
     clock = _Stopwatch()
     candidates = find_candidates(
-        articles, params.segmentation, ArticleCache(0) if article_cache is None else article_cache
+        articles,
+        params.segmentation,
+        ArticleCache(0) if article_cache is None else article_cache,
+        most=max_sentences_considered,
     )
-    _refuse(candidates, max_sentences_considered)
+    _refuse(candidates)
     clock.lap("segment")
     n = len(candidates)
     size = shortlist_size(options, params.shortlist, n)
@@ -191,10 +194,8 @@ def _check(articles: Sequence[Article], options: SummaryOptions) -> None:
         raise ValueError("query must hold text when given")
 
 
-def _refuse(candidates: Candidates, most: int | None) -> None:
-    """Refuse a request over the sentence limit, or one with nothing to choose."""
-    if most is not None and candidates.sentence_count > most:
-        raise TooManySentences(candidates.sentence_count, most)
+def _refuse(candidates: Candidates) -> None:
+    """Refuse a request with nothing to choose (the sentence limit refuses while cutting)."""
     if not len(candidates):
         raise InsufficientContent("no article has a sentence that could go into a summary")
 

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from service.summarize import (
     Article,
+    ArticleCache,
     Citation,
     EncoderUnavailable,
     InsufficientContent,
@@ -262,10 +263,29 @@ def test_too_many_sentences_are_refused(story: list[Article]) -> None:
     total = summarize(story, options).sentence_count
 
     with pytest.raises(TooManySentences) as raised:
-        summarize(story, options, max_sentences_considered=5)
+        summarize(story, options, max_sentences_considered=total - 1)
 
-    assert (raised.value.count, raised.value.limit) == (total, 5)
+    assert (raised.value.count, raised.value.limit, raised.value.complete) == (
+        total,
+        total - 1,
+        True,
+    )
     assert summarize(story, options, max_sentences_considered=total).sentences
+
+
+def test_a_request_over_the_limit_is_refused_before_the_rest_is_cut(
+    story: list[Article],
+) -> None:
+    options = SummaryOptions(similarity="lexical")
+    first = summarize(story[:1], options).sentence_count
+    cache = ArticleCache()
+
+    with pytest.raises(TooManySentences) as raised:
+        summarize(story, options, max_sentences_considered=first - 1, article_cache=cache)
+
+    assert (raised.value.count, raised.value.complete) == (first, False)
+    assert f"at least {first} sentences" in str(raised.value)
+    assert (cache.hits, cache.misses) == (0, 1)  # the later articles were never cut
 
 
 @pytest.mark.parametrize(
