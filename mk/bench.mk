@@ -11,7 +11,7 @@ BENCH_DATA ?= ../shared
 BENCH_ARGS ?=
 PY ?= .venv/bin/python
 
-.PHONY: bench bench-quick bench-limit bench-install
+.PHONY: bench bench-quick bench-limit bench-stages bench-install
 
 bench: ## latency, peers, encoder floor, throughput, growth (long)
 	$(PY) bench/run.py --shared $(BENCH_DATA) $(BENCH_ARGS)
@@ -21,6 +21,10 @@ bench-quick: ## a small bench: sample story, 1k sentences, short throughput (< 3
 
 bench-limit: ## the sample story, then a wire feed at the default sentence limit on a default server (200 in the budget?)
 	$(PY) bench/run.py --shared $(BENCH_DATA) --quick --wire limit --skip-peers $(BENCH_ARGS)
+
+STAGE_SIZES ?= 10000 20000 40000 100000
+bench-stages: ## in process: each stage's seconds on wire feeds of STAGE_SIZES sentences, log-log slopes
+	$(PY) bench/stages.py $(STAGE_SIZES)
 
 bench-install: ## install the bench extra (sumy, lexrank, psutil) into the venv
 	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[export,bench]"
