@@ -179,6 +179,76 @@ def test_each_readme_boilerplate_form_is_rejected(name: str) -> None:
                 assert citation.end <= start or citation.start >= end, name
 
 
+# The same forms in lines shaped as prose (end punctuation, at least 9 words, no "By"
+# opening), each beside a control line without the form: the heading and fragment rules
+# (short lines without end punctuation, under 6 words) cannot be what rejects them, and
+# the control, kept as a candidate, shows that the form itself is.
+README_BOILERPLATE_AS_PROSE = {
+    "ap-photo": (
+        "Dockworkers march past the harbour office in Valdoria on Monday (Sergei Grits / AP Photo).",
+        "Dockworkers march past the harbour office in Valdoria on Monday (Sergei Grits).",
+    ),
+    "image-credit": (
+        "Image Credit: Lena Hart, who followed the dockworkers through the first week of the strike.",
+        "Lena Hart, who followed the dockworkers through the first week of the strike.",
+    ),
+    "left-right": (
+        "Mara Ostrova (L) and Anton Belik (R) shake hands at the port gates in Valdoria on Monday.",
+        "Mara Ostrova and Anton Belik shake hands at the port gates in Valdoria on Monday.",
+    ),
+    "photo": (
+        "Dockers wait at the gates of the harbour in Valdoria on Monday morning. Photo: Lena Hart.",
+        "Dockers wait at the gates of the harbour in Valdoria on Monday morning.",
+    ),
+    "cookie": (
+        "We use cookies to improve your experience on our site and to show you adverts.",
+        "We use data to improve your experience on our site and to show you adverts.",
+    ),
+    "sharing": (
+        "Share this article with your friends on Facebook, Twitter or WhatsApp.",
+        "Ostrova thanked her friends in the union on Facebook, Twitter and WhatsApp.",
+    ),
+    "sharing-short": (
+        "Share this story on Facebook or Twitter.",
+        "Ostrova told this story to reporters on Monday.",
+    ),
+    "comment-box": (
+        "Please let us know if you're having issues with commenting.",
+        "Please let us know if you're having issues with the ferry.",
+    ),
+    "translation": (
+        "This report is powered by automated translation from the Valdorian original.",
+        "This report is powered by translation from the Valdorian original.",
+    ),
+}
+"""Each README form: (a prose-shaped line holding it, the line without it)."""
+
+
+def wire_with(line: str) -> Summary:
+    lines = WIRE.splitlines()
+    lines.insert(5, line)
+    articles = [Article(id="wire", text="\n".join(lines) + "\n"), *make_story()[1:]]
+    return summarize(articles, SummaryOptions(similarity="lexical", max_sentences=30))
+
+
+@pytest.mark.parametrize("name", sorted(README_BOILERPLATE_AS_PROSE))
+def test_each_readme_boilerplate_form_is_rejected_for_its_form(name: str) -> None:
+    line, control = README_BOILERPLATE_AS_PROSE[name]
+    first_sentence = re.split(r"(?<=[.!?])\s+", line)[0]
+    assert re.search(r"[.!?]$", first_sentence) and not line.startswith("By ")
+    assert len(first_sentence.split()) >= 9 or name == "sharing-short"
+    assert len(line.split()) >= 6 and len(control.split()) >= 6
+    plain = summarize(make_story(), SummaryOptions(similarity="lexical", max_sentences=30))
+    before = plain.articles[0]
+    kept = wire_with(control).articles[0]
+    assert kept.candidate_count == before.candidate_count + 1, f"control of {name} not kept"
+    report = wire_with(line).articles[0]
+    assert report.sentence_count > before.sentence_count
+    assert report.candidate_count == before.candidate_count, f"{name} was a candidate"
+    added = report.sentence_count - before.sentence_count
+    assert report.boilerplate_count == before.boilerplate_count + added
+
+
 def test_runon_units_have_at_most_the_readme_word_count() -> None:
     segments = split_sentences(RUNON)
     assert len(RUNON.split()) > 2 * README_MAX_UNIT_WORDS
