@@ -116,6 +116,83 @@ def test_hand_labelled_claim_groups_are_found_exactly() -> None:
     assert len(claims.claims) == len(BRIDGE_CLAIMS)
 
 
+# The port strike story (tests/builders.py), its clear claims labelled by reading it: a
+# phrase of each outlet's sentence that reports the claim. Sentences whose claim a reader
+# could argue either way (the walk-out, the ships, the grain warnings) are left out.
+STORY_CLAIMS = {
+    "quote": {
+        "wire": "We will not go back to work until the safety rules are restored",
+        "copy": "We will not go back to work until the safety rules are restored",
+        "paraphrase": "would not go back to work until the port restored its safety rules",
+        "runon": "We will not return to work until the safety rules are brought back",
+    },
+    "crane": {
+        "wire": "injured when a crane collapsed last week",
+        "paraphrase": "hurt when a crane fell",
+        "runon": "a crane collapsed and injured two workers",
+    },
+    "director": {
+        "wire": "Port director Anton Belik said the inspections had been reorganised",
+        "runon": "Port director Anton Belik rejected the claim",
+    },
+    "ministry": {
+        "wire": "The transport ministry said it would meet union leaders on Wednesday",
+        "copy": "The transport ministry said it would meet union leaders on Wednesday",
+    },
+}
+
+
+def labels_of(article_id: str, span: str) -> set[str]:
+    """The hand-labelled claims a cited span of ``article_id`` reports."""
+    return {name for name, by in STORY_CLAIMS.items() if by.get(article_id, "\0") in span}
+
+
+def test_hand_labelled_claims_of_the_test_story_are_cited_exactly(
+    request: pytest.FixtureRequest,
+) -> None:
+    # Hybrid, the default: each labelled claim is one summary sentence and one claim of
+    # the map, cited by exactly the outlets labelled, and nothing is cited for a claim
+    # it does not report. (Lexical similarity misses the paraphrase of the crane accident,
+    # "hurt when a crane fell": its own test below allows that one miss only.)
+    summary = everything("hybrid", request, make_story())
+    claims = map_claims(
+        make_story(), ClaimOptions(similarity="hybrid"), encoder=request.getfixturevalue("encoder")
+    )
+    groups = [
+        [(c.article_id, STORY[c.article_id][c.start : c.end]) for c in s.citations]
+        for s in summary.sentences
+    ] + [
+        [(c.article_id, STORY[c.article_id][c.start : c.end]) for c in claim.sentences]
+        for claim in claims.claims
+    ]
+    found: dict[str, list[set[str]]] = {name: [] for name in STORY_CLAIMS}
+    for group in groups:
+        named = set().union(*(labels_of(article, span) for article, span in group))
+        assert len(named) <= 1, f"one sentence cited for two claims: {group}"
+        if named:
+            (name,) = named
+            cited = {article for article, _ in group}
+            assert all(labels_of(article, span) == named for article, span in group), group
+            found[name].append(cited)
+    for name, by in STORY_CLAIMS.items():
+        # Once in the summary, once in the claim map, each time with every labelled outlet.
+        assert found[name] == [set(by), set(by)], name
+
+
+def test_lexical_claims_of_the_test_story_never_merge_two_labelled_claims() -> None:
+    claims = map_claims(make_story(), ClaimOptions(similarity="lexical"))
+    found = {}
+    for claim in claims.claims:
+        cited = {c.article_id: STORY[c.article_id][c.start : c.end] for c in claim.sentences}
+        named = set().union(*(labels_of(a, span) for a, span in cited.items()))
+        assert len(named) <= 1, cited
+        if named and len(cited) > 1:
+            found[named.pop()] = set(cited)
+    crane = found.pop("crane")
+    assert {"wire", "runon"} <= crane <= set(STORY_CLAIMS["crane"])  # may miss "hurt ... fell"
+    assert found == {name: set(by) for name, by in STORY_CLAIMS.items() if name != "crane"}
+
+
 def test_support_alone_flips_the_order_of_two_equally_central_sentences() -> None:
     # Article "a" says Q (twice, as papers repeat themselves) and P; article "b" says P.
     # The graph links Q to its repeat and P to its copy equally, so P and Q are equally
