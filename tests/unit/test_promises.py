@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -325,6 +326,8 @@ def test_each_readme_boilerplate_form_is_rejected_for_its_form(name: str) -> Non
 
 
 def test_runon_units_have_at_most_the_readme_word_count() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"(at most {README_MAX_UNIT_WORDS} words)" in readme
     segments = split_sentences(RUNON)
     assert len(RUNON.split()) > 2 * README_MAX_UNIT_WORDS
     assert len(segments) >= 4
