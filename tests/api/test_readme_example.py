@@ -32,8 +32,10 @@ README_META = {"similarity": "hybrid", "model": "all-MiniLM-L6-v2", "article_cou
 
 def test_the_example_request_gets_the_readmes_answer(client: FlaskClient) -> None:
     assert README_FIRST in (ROOT / "README.md").read_text()
-    body = json.loads((ROOT / "examples" / "request.json").read_text())
-    response = client.post("/v1/summaries", json=body)
+    # The file's bytes as they are, as the README's curl --data-binary sends them.
+    raw = (ROOT / "examples" / "request.json").read_bytes()
+    body = json.loads(raw)
+    response = client.post("/v1/summaries", data=raw, content_type="application/json")
     assert response.status_code == 200
     answer = response.get_json()
     assert answer["summary"].startswith(README_FIRST + " ")
