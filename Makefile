@@ -47,7 +47,7 @@ run: install
 # when missing (as root; otherwise this says what to install and stops), so that
 # `make test` on a fresh machine runs every test, as CI does.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" -eq 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else \

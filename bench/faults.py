@@ -831,7 +831,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--term-articles", type=int, default=400)
     parser.add_argument("--term-delay", type=float, default=1.5)
     parser.add_argument("--burst", type=int, default=40)
-    # Each request ~1 s on this machine, so 40 at once queue well past --max-queue.
+    # A worker's first request is cold (empty caches: thousands of sentences to encode),
+    # seconds here, so 40 at once queue well past --max-queue.
     parser.add_argument("--burst-articles", type=int, default=200)
     parser.add_argument("--burst-cap", type=float, default=90.0, help="client timeout (s)")
     parser.add_argument("--max-queue", type=float, default=5.0, help="SUMMARIZER_MAX_QUEUE_SECONDS")

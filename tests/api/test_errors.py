@@ -159,6 +159,7 @@ def test_body_over_limit_is_413(small_app: FlaskClient, path: str) -> None:
     response = small_app.post(path, json=body)
     assert response.status_code == 413
     assert response.get_json()["type"] == "about:blank"
+    assert response.mimetype == "application/problem+json"
 
 
 @BOTH
@@ -175,6 +176,7 @@ def test_configured_limits_are_422(
 ) -> None:
     response = small_app.post(path, json={"articles": articles})
     assert response.status_code == 422
+    assert response.get_json()["type"] == VALIDATION
     assert pointer in pointers(response)
 
 
@@ -222,6 +224,9 @@ def test_unexpected_fault_is_a_bare_500(
     monkeypatch.setattr(f"service.api.routes.{function}", explode)
     response = client.post(path, json=story_payload())
     assert response.status_code == 500
+    # openapi.yaml and STYLE.md: a generic problem, about:blank.
+    assert response.get_json()["type"] == "about:blank"
+    assert response.get_json()["title"] == "Internal Server Error"
     text = response.get_data(as_text=True)
     assert "secret" not in text and "Traceback" not in text and ".py" not in text
 
@@ -234,7 +239,12 @@ def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient, path: 
     assert response.status_code == 503
     assert response.get_json()["type"] == PROBLEMS + "encoder-unavailable"
     assert response.headers["Retry-After"] == "30"  # README and openapi.yaml: 30 s
-    assert client.get("/readyz").status_code == 503
+    not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503
+    # README: Retry-After 5 for /readyz before the encoder is loaded; a plain problem.
+    assert not_ready.headers["Retry-After"] == "5"
+    assert not_ready.get_json()["type"] == "about:blank"
+    assert not_ready.mimetype == "application/problem+json"
     lexical = client.post(path, json=story_payload(similarity="lexical"))
     assert lexical.status_code == 200
 

@@ -80,6 +80,7 @@ def test_api_key_required_when_configured(keyed_client: FlaskClient, header: str
     response = keyed_client.post("/v1/summaries", json=story_payload(), headers=headers)
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["type"] == "about:blank"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 

@@ -8,12 +8,15 @@ loopback and shows that /metrics merges what both workers counted.
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.builders import story_payload
@@ -83,17 +86,44 @@ def _get(url: str, body: bytes | None = None) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def per_worker(metrics: Path, folder: Path) -> dict[str, Samples]:
+    """Each worker's own samples: its files alone, read by prometheus_client's collector."""
+    found = {}
+    for counter in metrics.glob("counter_*.db"):
+        pid = counter.stem.rsplit("_", 1)[1]
+        alone = folder / pid
+        alone.mkdir(parents=True)
+        for path in metrics.glob(f"*_{pid}.db"):
+            shutil.copy(path, alone / path.name)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(alone))
+        found[pid] = samples(generate_latest(registry).decode())
+    return found
+
+
 @pytest.mark.slow
 def test_metrics_merge_across_two_real_gunicorn_workers(tmp_path: Path) -> None:
     body = json.dumps(story_payload()).encode()
-    sent = 24
+    sent = 0
     with lexical_two_workers(tmp_path) as base:
         with ThreadPoolExecutor(max_workers=6) as pool:
-            statuses = list(pool.map(lambda _: _get(f"{base}/v1/summaries", body)[0], range(sent)))
-        assert statuses == [200] * sent
-        parsed = samples(_get(f"{base}/metrics")[1])
-    assert value(parsed, POSTED) == sent
-    assert value(parsed, LATENCY_COUNT) == sent
-    # Two workers counted (one file per worker process), and /metrics gave their sum.
-    writers = {path.stem.rsplit("_", 1)[1] for path in (tmp_path / "metrics").glob("counter_*.db")}
-    assert len(writers) == 2, writers
+            # Rounds of 12 at once until both workers have served some (at most 10 rounds).
+            for _ in range(10):
+                statuses = list(
+                    pool.map(lambda _: _get(f"{base}/v1/summaries", body)[0], range(12))
+                )
+                assert statuses == [200] * 12
+                sent += 12
+                workers = per_worker(tmp_path / "metrics", tmp_path / f"alone-{sent}")
+                if sum(value(w, POSTED) > 0 for w in workers.values()) == 2:
+                    break
+        merged = samples(_get(f"{base}/metrics")[1])
+    # Two workers counted POSTs (each its own file), and /metrics gave their sum.
+    own = [value(w, POSTED) for w in workers.values()]
+    assert len(own) == 2 and min(own) > 0, own
+    assert value(merged, POSTED) == sum(own) == sent
+    latency = [value(w, LATENCY_COUNT) for w in workers.values()]
+    assert value(merged, LATENCY_COUNT) == sum(latency) == sent

@@ -235,6 +235,8 @@ def test_real_server_answers_probes_past_eight_stalled_clients(tmp_path: Path) -
     assert max(seconds for _, seconds in probes + summaries) < 1.0
     assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.1 408 REQUEST TIMEOUT"] * 8
     assert all(b"Content-Type: application/problem+json" in a for a in answers)
+    for problem in (json.loads(a.split(b"\r\n\r\n", 1)[1]) for a in answers):
+        assert (problem["type"], problem["status"]) == ("about:blank", 408)
     assert closed < 3 + 2
     assert over_budget == (503, "30", TIME_BUDGET_EXCEEDED), budget_seconds
     assert budget_seconds < 0.5 + 2

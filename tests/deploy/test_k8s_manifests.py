@@ -13,7 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-kubernetes_validate = pytest.importorskip("kubernetes_validate")
+try:
+    import kubernetes_validate
+except ImportError as missing:  # a failure, not a skip: make test installs the extra
+    message = "tests/deploy needs kubernetes-validate (the deploy extra; make test installs it)"
+    raise ImportError(message) from missing
 
 K8S_DIR = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 # The oldest Kubernetes we claim to run on, and the newest schemas the package ships.
