@@ -20,6 +20,7 @@ from .candidates import Candidates
 from .centrality import lexrank_scores
 from .containment import with_containment
 from .focus import Focus, focused_prior, lexical_relevance
+from .pairs import PairModel, load_pair_model
 from .params import GraphParams, QueryParams
 from .similarity import similarity_graph, tfidf_vectors, tokenize
 from .support import Dissent, find_agreeing_support
@@ -123,7 +124,13 @@ def rank_lexically(
         threshold=threshold,
         support_weight=params.support_weight,
         floor=params.topic_floor_lexical,
+        judge=pair_judge(params, "lexical"),
     )
+
+
+def pair_judge(params: GraphParams, kind: str) -> PairModel | None:
+    """The pair model of similarity ``kind`` when ``params`` ask for it and one ships."""
+    return load_pair_model(kind) if params.pair_model else None
 
 
 def rank(
@@ -136,6 +143,7 @@ def rank(
     fallback: Ranking | None = None,
     index: IntArray | None = None,
     floor: float | None = None,
+    judge: PairModel | None = None,
 ) -> Ranking:
     """Centrality raised by independent support, over one graph.
 
@@ -153,6 +161,7 @@ def rank(
             ``same_claim`` and ``dissent`` are in that index space anyway.
         floor: Similarity at which two sentences are on one topic: a dissent is
             looked for down to it (``threshold`` when None).
+        judge: The "same claim" pair model, or None for the bare ``threshold``.
 
     Returns:
         The ranking, in this graph's index space (but ``same_claim`` and ``dissent``).
@@ -165,6 +174,7 @@ def rank(
         article_of, [candidates.texts[i] for i in where.tolist()],
         threshold=threshold,
         floor=floor,
+        judge=judge,
     )
     same_claim: list[list[int]] = []
     similarity_to: list[list[float]] = []

@@ -22,7 +22,7 @@ from .candidates import Candidates
 from .focus import Focus, semantic_relevance
 from .models import SimilarityKind
 from .params import GraphParams, QueryParams
-from .ranking import Ranking, Walk, lift, rank
+from .ranking import Ranking, Walk, lift, pair_judge, rank
 from .similarity import similarity_graph
 
 
@@ -126,6 +126,7 @@ def rerank(
         fallback=fallback,
         index=shortlist,
         floor=params.topic_floor(kind),
+        judge=pair_judge(params, kind),
     )
     return lift(local, shortlist, fallback)
 

@@ -19,6 +19,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .agreement import Conflict, disagreement
+from .pairs import PairModel
 
 # Pairs seen before (a feed re-sends most of a story) are not compared again: the verdict
 # is a pure function of the two texts. About 200 bytes a pair, besides the texts.
@@ -49,6 +50,7 @@ def find_agreeing_support(
     *,
     threshold: float,
     floor: float | None = None,
+    judge: PairModel | None = None,
 ) -> tuple[list[list[Match]], list[list[Dissent]]]:
     """For each sentence, the best agreeing match in every other article above
     ``threshold``, and the articles with no such match but a sentence above ``floor``
@@ -71,6 +73,8 @@ def find_agreeing_support(
         threshold: Least similarity of two sentences that say the same thing, in (0, 1].
         floor: Least similarity of a dissent, in (0, ``threshold``]; ``threshold``
             when None.
+        judge: The "same claim" pair model: when given, it (not ``threshold``) decides
+            whether two agreeing sentences at least ``floor`` similar say the same thing.
 
     Returns:
         ``(support, dissent)``: for each sentence, its agreeing matches and its
@@ -90,8 +94,8 @@ def find_agreeing_support(
         if key in settled:
             continue
         conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
-        if conflict is None and value < threshold:
-            continue  # on the topic, but not close enough to support
+        if conflict is None and not _says_same(judge, texts[row], texts[column], value, threshold):
+            continue  # on the topic, but not the same claim
         if conflict is None:
             settled.add(key)
             doubted.pop(key, None)
@@ -101,6 +105,15 @@ def find_agreeing_support(
     for (row, _), found in sorted(doubted.items()):
         dissent[row].append(found)
     return support, dissent
+
+
+def _says_same(
+    judge: PairModel | None, a: str, b: str, value: float, threshold: float
+) -> bool:
+    """Whether two agreeing sentences at similarity ``value`` say the same thing."""
+    if judge is None:
+        return value >= threshold
+    return a == b or judge.same(a, b, value)
 
 
 def _ranked_edges(
