@@ -20,10 +20,19 @@ import scipy.sparse as sp
 
 from .agreement import Conflict, disagreement
 from .pairs import PairModel
+from .similarity import tokenize
 
 # Pairs seen before (a feed re-sends most of a story) are not compared again: the verdict
 # is a pure function of the two texts. About 200 bytes a pair, besides the texts.
 _disagreement = lru_cache(maxsize=100_000)(disagreement)
+
+
+FRAME_FLOOR = 0.1
+"""Least similarity of a dissent whose sentences share a claim's frame (when a topic
+floor is given): changed figures can take two sentences of one claim under the floor."""
+
+FRAME_OVERLAP = 0.3
+"""Least share of each sentence's content words the other holds, for a shared frame."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +73,9 @@ def find_agreeing_support(
 
     A changed value lowers similarity ("12 people" / "15 people" share fewer words),
     so a dissent is looked for down to ``floor``, the similarity of two sentences on
-    one topic, while support still needs ``threshold``.
+    one topic, and further down to :data:`FRAME_FLOOR` for two sentences that share
+    most of their words (:data:`FRAME_OVERLAP`), while support still needs
+    ``threshold`` (or the ``judge``).
 
     Args:
         similarity: Symmetric sentence similarity, shape (n_sentences, n_sentences).
@@ -83,7 +94,12 @@ def find_agreeing_support(
     Raises:
         ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
-    rows, columns, values = _ranked_edges(similarity, articles, threshold, floor)
+    on_topic = threshold if floor is None else floor
+    if not 0.0 < on_topic <= threshold:
+        raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
+    lowest = on_topic if floor is None else min(on_topic, FRAME_FLOOR)
+    rows, columns, values = _ranked_edges(similarity, articles, threshold, lowest)
+    words: dict[int, frozenset[str]] = {}
     n = similarity.shape[0]
     support: list[list[Match]] = [[] for _ in range(n)]
     dissent: list[list[Dissent]] = [[] for _ in range(n)]
@@ -93,7 +109,11 @@ def find_agreeing_support(
         key = (row, int(articles[column]))
         if key in settled:
             continue
+        if value < on_topic and not _shares_frame(words, texts, row, column):
+            continue
         conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
+        if conflict is None and value < on_topic:
+            continue  # under the topic floor: a frame-sharing pair is looked at for a dissent only
         if conflict is None and not _says_same(judge, texts[row], texts[column], value, threshold):
             continue  # on the topic, but not the same claim
         if conflict is None:
@@ -105,6 +125,22 @@ def find_agreeing_support(
     for (row, _), found in sorted(doubted.items()):
         dissent[row].append(found)
     return support, dissent
+
+
+def _shares_frame(
+    words: dict[int, frozenset[str]], texts: Sequence[str], row: int, column: int
+) -> bool:
+    """Whether each of two sentences has :data:`FRAME_OVERLAP` of its content words in
+    the other ("followed a 7 1/2 week trial, during which ..." / "followed a 2 1/2 week
+    trial, during which ..."): the same claim's frame, whatever its similarity."""
+    for index in (row, column):
+        if index not in words:
+            words[index] = frozenset(tokenize(texts[index]))
+    a, b = words[row], words[column]
+    if not a or not b:
+        return False
+    common = len(a & b)
+    return common >= FRAME_OVERLAP * len(a) and common >= FRAME_OVERLAP * len(b)
 
 
 def _says_same(

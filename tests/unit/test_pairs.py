@@ -79,3 +79,20 @@ def test_judge_can_refuse_a_pair_above_the_threshold() -> None:
     )
 
     assert judged == [[], []]
+
+
+def test_a_dissent_under_the_topic_floor_needs_a_shared_frame() -> None:
+    texts = [
+        "The hearing followed a 7 week trial in which the driver spoke for himself.",
+        "The verdict followed a 2 week trial in which the driver spoke for himself.",
+        "The verdict came after the jury had asked for two more days.",  # another frame
+    ]
+    matrix = np.zeros((3, 3))
+    for j in (1, 2):
+        matrix[0, j] = matrix[j, 0] = 0.2  # under the 0.3 floor, above FRAME_FLOOR
+    similarity, articles = sp.csr_matrix(matrix), np.array([0, 1, 2], dtype=np.int64)
+
+    support, dissent = find_agreeing_support(similarity, articles, texts, threshold=0.45, floor=0.3)
+
+    assert [(d.sentence, d.conflict.kind) for d in dissent[0]] == [(1, "number")]
+    assert support[0] == []  # a shared frame is never support under the floor
