@@ -27,12 +27,12 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml $(LOCK) | $(PY)
-	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e .
+	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e ".[export]"
 	$(PY) -m service.prepare
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(LOCK) | $(PY)
-	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e ".[test,eval,deploy,lint]"
+	$(PIP) install --quiet -c $(LOCK) "$(TORCH_PIN)" -e ".[export,test,eval,deploy,lint]"
 	$(PY) -m service.prepare
 	touch $@ $(VENV)/.installed
 

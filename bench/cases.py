@@ -2,6 +2,10 @@
 
 The synthetic clusters are the DUC 2004 then DUC 2007 documents, deduplicated by id,
 taken in order until a sentence count (``service.summarize.segmentation``) is reached.
+Beyond what those hold (about 30,000 sentences), the wire cases are synthetic feeds
+(``bench/origins_bench.make_feed``): articles of about 20 sentences of Zipf-distributed
+random words, a third of them wire copies of others (an outlet's dateline and credit
+lines, an extra paragraph, a few words changed, or the punctuation lost).
 """
 
 from __future__ import annotations
@@ -12,6 +16,14 @@ from pathlib import Path
 from typing import Any
 
 SYNTHETIC_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
+WIRE_SIZES = (50_000, 100_000)
+WIRE_SEED = 2026
+WIRE_SERVER_ENV = {
+    # Measured, not refused: the default limit (60,000 sentences) and time budget (30 s)
+    # would answer these with 422 too-many-sentences or 503 time-budget-exceeded.
+    "SUMMARIZER_MAX_SENTENCES_CONSIDERED": "200000",
+    "SUMMARIZER_REQUEST_TIMEOUT_SECONDS": "290",  # under gunicorn's (request cap + 30)
+}
 GROWTH_MIN_SENTENCES = 5_000
 
 # Requests about another story that a fresh server answers before a case's cold request.
@@ -94,7 +106,32 @@ def warm_up_story(shared: Path) -> list[dict[str, str]]:
     return [{"id": d["id"], "text": d["text"]} for d in cluster["documents"]]
 
 
-def build_cases(shared: Path, quick: bool) -> list[Case]:
+def wire_cases() -> list[Case]:
+    """The synthetic feeds of :data:`WIRE_SIZES` sentences, a third wire copies."""
+    from origins_bench import make_feed
+
+    cases = []
+    for size in WIRE_SIZES:
+        texts, _ = make_feed(size // 20, 20, 1 / 3, WIRE_SEED)
+        articles = [{"id": f"w{index}", "text": text} for index, text in enumerate(texts)]
+        cases.append(
+            Case(
+                f"{size // 1000}k sentences, a third wire copies",
+                articles,
+                sum(_sentence_count(a["text"]) for a in articles),
+                repeats=2,
+                peer_repeats=1,
+                large=True,
+                extra={"target": size, "server_env": WIRE_SERVER_ENV},
+            )
+        )
+    return cases
+
+
+def build_cases(shared: Path, quick: bool, wire: str = "also") -> list[Case]:
+    """The cases; ``wire``: "also" (the feeds too, unless quick), "only" or "no"."""
+    if wire == "only":
+        return [*build_cases(shared, True, "no")[:1], *wire_cases()]
     sample = sample_story(shared)
     cases = [
         Case(
@@ -130,4 +167,6 @@ def build_cases(shared: Path, quick: bool) -> list[Case]:
                 extra={"target": size},
             )
         )
+    if wire == "also" and not quick:
+        cases += wire_cases()
     return cases

@@ -1,14 +1,15 @@
 """Fault injection on loopback: what gunicorn + the service lose when things go wrong.
 
-    .venv/bin/python bench/faults.py            # all four scenarios, < 5 min
+    .venv/bin/python bench/faults.py            # all five scenarios, < 5 min
     .venv/bin/python bench/faults.py --only kill,burst
 
 Each scenario starts its own gunicorn (config/gunicorn.conf.py, 127.0.0.1 on a free port,
-two sync workers) in its own process group and always stops it (SIGTERM to the group,
+two gthread workers) in its own process group and always stops it (SIGTERM to the group,
 then SIGKILL):
 
 a. kill   SIGKILL one worker while 8 client threads send 200 requests; count the
-          failures (a sync worker holds at most one request), wait for the master to
+          failures (a worker holds the requests it accepted: one computing, the others
+          waiting for its compute slot), wait for the master to
           fork a replacement, then send 40 more: all must succeed.
 b. term   SIGTERM the master while slow requests (a large cluster built at run time
           from the DUC 2004 documents, never stored) are in flight: each must end with
@@ -20,6 +21,9 @@ c. burst  40 concurrent requests on 2 workers, each stamped ``X-Request-Start: t
 d. soak   a few thousand requests, valid and invalid bodies mixed, with
           GUNICORN_MAX_REQUESTS=0; each worker's VmRSS at start, after warm-up, middle
           and end: it must stay flat.
+e. slow   8 clients send their headers and a tenth of the body, then stall: /healthz and
+          a summary must answer within a second throughout, and each stalled client get
+          408 and its connection closed within SUMMARIZER_BODY_TIMEOUT_SECONDS + 2 s.
 
 Every loop is bounded in count and time. Prints a table; writes JSON to
 bench/results/faults.json. Exit status 1 if a scenario fails its criterion.
@@ -33,6 +37,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -50,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 RESULTS = ROOT / "bench" / "results"
 MIB = 1024 * 1024
+KILL_CLIENTS = 8  # client threads of the kill scenario
 
 
 def log(message: str) -> None:
@@ -301,14 +307,14 @@ def scenario_kill(args: argparse.Namespace) -> Outcome:
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
         results, skipped = run_pool(
-            [job(i) for i in range(args.kill_requests)], threads=8, cap_s=args.cap
+            [job(i) for i in range(args.kill_requests)], threads=KILL_CLIENTS, cap_s=args.cap
         )
         done.set()
         thread.join(timeout=65)
         # Once the replacement answers, every later request must succeed.
         server.wait_ready(deadline_s=60)
         after, skipped_after = run_pool(
-            [job(args.kill_requests + i) for i in range(40)], threads=8, cap_s=args.cap
+            [job(args.kill_requests + i) for i in range(40)], threads=KILL_CLIENTS, cap_s=args.cap
         )
         pids_after = server.worker_pids()
 
@@ -336,9 +342,11 @@ def scenario_kill(args: argparse.Namespace) -> Outcome:
     outcome.notes.append(
         f"restart in {outcome.figures['restart_seconds']} s; after restart {statuses(after)}"
     )
-    # A sync worker holds one request: at most one may be lost, and only one it had begun.
+    # A gthread worker holds every request it accepted (one computing, the rest waiting for
+    # its compute slot): at most one per client thread may be lost, and only ones begun
+    # before the kill. (A sync worker held one; a gateway may retry: summaries are pure.)
     outcome.passed = (
-        len(failed) <= 1
+        len(failed) <= KILL_CLIENTS
         and not failed_after_kill
         and "replacement" in kill
         and all(r.status == 200 for r in after)
@@ -681,6 +689,104 @@ def scenario_soak(args: argparse.Namespace) -> Outcome:
     return outcome
 
 
+def stall(port: int, declared: int, sent: int) -> socket.socket:
+    """A client that sends its headers and ``sent`` of ``declared`` body bytes, then stalls."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = (
+        "POST /v1/summaries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    client.sendall(head.encode() + b'{"articles": [{"id": "a", "text": "' + b"x" * sent)
+    return client
+
+
+def closed_after(client: socket.socket, opened: float, cap_s: float) -> tuple[float | None, str]:
+    """Seconds until the server closed ``client``, and how: the status line it answered
+    first, or "dropped" (closed without an answer); (None, "still open") past ``cap_s``."""
+    answer = b""
+    try:
+        while True:
+            client.settimeout(max(cap_s - (time.monotonic() - opened), 0.1))
+            data = client.recv(4096)
+            if not data:
+                break
+            answer += data
+    except TimeoutError:
+        return None, "still open"
+    except OSError as exc:
+        if not answer:
+            return time.monotonic() - opened, type(exc).__name__
+    finally:
+        client.close()
+    if not answer:
+        return time.monotonic() - opened, "dropped"
+    return time.monotonic() - opened, answer.split(b"\r\n", 1)[0].decode("latin-1")
+
+
+_DROPPED = ("dropped", "ConnectionResetError")
+
+
+def scenario_slow(args: argparse.Namespace) -> Outcome:
+    """e. Clients that stall mid-body: probes and summaries still answer within a second."""
+    outcome = Outcome(f"e. {args.stalled} stalled clients")
+    body = story_body()
+    bound = args.body_timeout + 1.0 + args.probe_cap  # the budget, gunicorn's drain, slack
+    with Server("slow", SUMMARIZER_BODY_TIMEOUT_SECONDS=f"{args.body_timeout:g}") as server:
+        warm = [send(server.port, "POST", "/v1/summaries", body, label="warm") for _ in range(4)]
+        opened = time.monotonic()
+        stalled = [stall(server.port, 100_000, 1_000) for _ in range(args.stalled)]
+        with ThreadPoolExecutor(max_workers=len(stalled)) as watchers:
+            # Each watcher notes when the server answers or drops its stalled client.
+            ending = [watchers.submit(closed_after, c, opened, bound + 5) for c in stalled]
+            time.sleep(0.5)  # every stalled client is being read by a worker thread now
+            probes: list[Result] = []
+            while time.monotonic() - opened < args.body_timeout + 2:
+                probes.append(send(server.port, "GET", "/healthz", timeout=5, label="healthz"))
+                probes.append(
+                    send(server.port, "POST", "/v1/summaries", body, timeout=5, label="summary")
+                )
+                time.sleep(0.25)
+            ends = [future.result() for future in ending]
+        after = send(server.port, "GET", "/healthz", timeout=5, label="after")
+    slow_probes = [r for r in probes if r.status != 200 or r.seconds >= args.probe_cap]
+    closed = [seconds for seconds, _ in ends if seconds is not None]
+    outcome.requests = len(probes) + len(stalled) + len(warm) + 1
+    outcome.faults = [f"{args.stalled} clients stall mid-body"]
+    outcome.bad_inputs = len(stalled)
+    outcome.answered = sum(1 for r in probes if r.status is not None)
+    outcome.lost = len(slow_probes)
+    outcome.lost_detail = "; ".join(
+        sorted({f"{r.label}: {r.error or r.status} in {r.seconds:.2f} s" for r in slow_probes})
+    )[:300]
+    outcome.figures = {
+        "body_timeout_s": args.body_timeout,
+        "probes": len(probes),
+        "healthz_seconds_max": round(max(r.seconds for r in probes if r.label == "healthz"), 3),
+        "summary_seconds_max": round(max(r.seconds for r in probes if r.label == "summary"), 3),
+        "probe_statuses": statuses(probes),
+        "stalled_ends": [
+            {"seconds": round(s, 2) if s is not None else None, "how": how} for s, how in ends
+        ],
+        "stalled_closed_by_s": round(max(closed), 2) if closed else None,
+        "closed_bound_s": bound,
+    }
+    outcome.notes.append(
+        f"/healthz at most {outcome.figures['healthz_seconds_max']} s and a summary at most "
+        f"{outcome.figures['summary_seconds_max']} s over {len(probes)} probes; the stalled "
+        f"clients got {dict(Counter(how for _, how in ends))} by "
+        f"{outcome.figures['stalled_closed_by_s']} s"
+    )
+    outcome.passed = (
+        all(r.status == 200 for r in warm)
+        and not slow_probes
+        and len(closed) == len(stalled)
+        and all(s <= bound for s in closed)
+        and all(how.split(" ")[1:2] == ["408"] or how in _DROPPED for _, how in ends)
+        and after.status == 200
+    )
+    return outcome
+
+
 def _mib(value: int | None) -> float | None:
     return round(value / MIB, 1) if value is not None else None
 
@@ -692,6 +798,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "term": scenario_term,
     "burst": scenario_burst,
     "soak": scenario_soak,
+    "slow": scenario_slow,
 }
 
 
@@ -711,7 +818,9 @@ def table(outcomes: Sequence[Outcome]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="kill,term,burst,soak", help="scenarios, comma-separated")
+    parser.add_argument(
+        "--only", default="kill,term,burst,soak,slow", help="scenarios, comma-separated"
+    )
     parser.add_argument(
         "--duc", type=Path, default=ROOT.parent / "shared" / "eval" / "duc2004_task2.jsonl"
     )
@@ -728,6 +837,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-queue", type=float, default=5.0, help="SUMMARIZER_MAX_QUEUE_SECONDS")
     parser.add_argument("--soak", type=int, default=3000)
     parser.add_argument("--soak-cap", type=float, default=150.0)
+    parser.add_argument("--stalled", type=int, default=8, help="clients that stall mid-body")
+    parser.add_argument(
+        "--body-timeout", type=float, default=10.0, help="SUMMARIZER_BODY_TIMEOUT_SECONDS"
+    )
+    parser.add_argument("--probe-cap", type=float, default=1.0, help="probe answer cap (s)")
     parser.add_argument("--rss-limit", type=float, default=16.0, help="MiB growth warm->end")
     args = parser.parse_args(argv)
 

@@ -131,8 +131,11 @@ class RssMonitor:
 class Server:
     """gunicorn on 127.0.0.1 in its own process group; use as a context manager."""
 
-    def __init__(self, workers: int, log_path: Path, timeout_s: int) -> None:
+    def __init__(
+        self, workers: int, log_path: Path, timeout_s: int, env: dict[str, str] | None = None
+    ) -> None:
         self.workers = workers
+        self.env = env or {}
         self.port = free_port()
         self.log_path = log_path
         self.timeout_s = timeout_s
@@ -148,6 +151,7 @@ class Server:
             GUNICORN_TIMEOUT=str(self.timeout_s),
             GUNICORN_LOG_LEVEL="warning",
             PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            **self.env,
         )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
@@ -339,7 +343,9 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
     }
     bodies = _Bodies(case.articles)
     result["body_bytes"] = len(bodies.fixed["lexical"])
-    with Server(2, log_path, timeout_s=int(args.request_cap) + 30) as server:
+    env = case.extra.get("server_env", {})
+    result["server_env"] = env
+    with Server(2, log_path, timeout_s=int(args.request_cap) + 30, env=env) as server:
         result["server_ready_s"] = round(server.ready_s, 2)
         recorder = _Recorder(server.port, bodies, args.request_cap, result["errors"])
         recorder.warm_up(args.warm_up_body)

@@ -65,6 +65,12 @@ def _latency_table(latency: list[dict[str, Any]]) -> list[str]:
     ]
     for row in latency:
         lines += _latency_rows(row)
+    raised = sorted({k + "=" + v for row in latency for k, v in row.get("server_env", {}).items()})
+    if raised:
+        lines.append(
+            "\nThe wire cases ran on a server with " + ", ".join(raised) + " so that they are "
+            "measured rather than refused (the defaults: 60,000 sentences, 30 s)."
+        )
     if any(opt.get("cold_other_worker_ms") for row in latency for opt in row["options"].values()):
         lines.append(
             "\nNumbers in brackets after a cold time: repeats that landed on the second worker "

@@ -78,6 +78,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--throughput-cap", type=float, default=120.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument(
+        "--wire", choices=("also", "only", "no"), default="also",
+        help="the 50k and 100k wire-copy feeds: with the rest (full run), alone (after the "
+        "sample story), or not",
+    )
     args = parser.parse_args(argv)
     if args.peer_cap is None:
         args.peer_cap = 60.0 if args.quick else 300.0
@@ -129,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_bytes(b"")
     progress("building cases")
-    cases = build_cases(args.shared, args.quick)
+    cases = build_cases(args.shared, args.quick, args.wire)
     args.warm_up_body = body_of(warm_up_story(args.shared), "lexical")
     results = new_results(args, cases)
 

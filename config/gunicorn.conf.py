@@ -1,6 +1,12 @@
 """gunicorn settings. Server settings only: the app reads SUMMARIZER_* itself.
 
-Sync workers, because the work is CPU-bound and one request keeps a core busy.
+gthread workers, one per core, because the work is CPU-bound: each worker's threads
+read request bodies and answer probes, and one of them at a time runs the pipeline
+(the app's compute slot, service/api/routes.py). A sync worker waits on one socket, so
+four clients that sent their headers and stalled mid-body held both workers and
+/healthz timed out for over 20 s; now a stalled body holds a thread until
+SUMMARIZER_BODY_TIMEOUT_SECONDS (then 408, connection closed), and gunicorn itself does
+not give a thread to a connection that has sent nothing (it waits in the poller).
 The app, and with it the sentence encoder, is loaded once in the master
 (``preload_app``) and shared copy-on-write by the workers, so no request pays
 the model load. torch runs one thread per worker, and the master runs no
@@ -13,7 +19,7 @@ import multiprocessing
 import os
 import tempfile
 
-# Before numpy and torch are imported by the app: one intra-op thread per sync worker.
+# Before numpy and torch are imported by the app: one intra-op thread per worker.
 # (The encoder's libraries get their offline, no-pool defaults from create_app, which runs
 # in the master before the encoder loads: service.config.LIBRARY_DEFAULTS.)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -26,10 +32,14 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8080')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
-worker_class = "sync"
+worker_class = "gthread"
+# Threads per worker: more than the stalled clients one worker may hold at once, so a
+# probe still finds a free one. Each reads at most SUMMARIZER_MAX_BODY_BYTES of body.
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 preload_app = True
-# A request may legitimately take seconds on a large cluster; the gateway's
-# timeout must be longer than this one (see README, "Behind a gateway").
+# A gthread worker's main loop beats for it while a request runs, so this catches a
+# hung worker, not a slow request: that is SUMMARIZER_REQUEST_TIMEOUT_SECONDS (503).
+# The gateway's timeout must be longer than both (see README, "Behind a gateway").
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -1,10 +1,11 @@
 """Write requirements.lock: the runtime dependencies of pyproject.toml, resolved and pinned.
 
-pip resolves [project.dependencies] as for a fresh install, ignoring whatever the venv holds
-(--dry-run --ignore-installed, so nothing is installed), and reports what it would install;
-every package of that report is pinned. The extras and the project itself are left out.
-torch==2.13.0 is one of the dependencies, so it is resolved in the same step as everything
-that depends on it and pip's configured wheel folder supplies the CPU build. Run by `make lock`.
+pip resolves [project.dependencies] and the "export" extra (torch==2.13.0, onnx) as for a
+fresh install, ignoring whatever the venv holds (--dry-run --ignore-installed, so nothing is
+installed), and reports what it would install; every package of that report is pinned. The
+other extras and the project itself are left out. torch is resolved in the same step as
+everything that depends on it, and pip's configured wheel folder supplies the CPU build.
+Run by `make lock`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 HEADER = """\
-# The runtime dependencies of pyproject.toml ([project.dependencies]) and everything they
-# pull in, as pip resolves them for CPython {python} on {platform}, pinned. Not the
-# extras, not the project. Generated: edit pyproject.toml, then `make lock`.
+# The runtime dependencies of pyproject.toml ([project.dependencies]), its export extra
+# (torch, onnx: make install and the image's export stage) and everything they pull in, as
+# pip resolves them for CPython {python} on {platform}, pinned. Not the other extras, not
+# the project. Generated: edit pyproject.toml, then `make lock`.
 # make install / install-dev install with this file as constraints (pip install -c);
 # make audit looks it up for known vulnerabilities (exceptions: audit-ignore.txt).
 """
@@ -54,7 +56,10 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=Path("requirements.lock"))
     args = parser.parse_args()
 
-    requirements = tomllib.loads(args.pyproject.read_text())["project"]["dependencies"]
+    project = tomllib.loads(args.pyproject.read_text())["project"]
+    # The export extra (torch, onnx) too: make install and the image's export stage install
+    # it with these constraints; the runtime image leaves torch out.
+    requirements = project["dependencies"] + project["optional-dependencies"]["export"]
     report = resolve(requirements)
     pins = sorted(
         (canonical(item["metadata"]["name"]), item["metadata"]["version"])

@@ -20,4 +20,4 @@ bench-quick: ## a small bench: sample story, 1k sentences, short throughput (< 3
 	$(PY) bench/run.py --shared $(BENCH_DATA) --quick $(BENCH_ARGS)
 
 bench-install: ## install the bench extra (sumy, lexrank, psutil) into the venv
-	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[bench]"
+	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[export,bench]"

@@ -106,3 +106,14 @@ train-pairs: ## Fit the same-claim pair model on MRPC train pairs -> service/sum
 .PHONY: eval-copies
 eval-copies: ## DUC 2004 + 3 wire copies of one article a cluster: does the copied story take over?
 	$(PY) -m service.evaluation.copies_check $(EVAL_DATA)/duc2004_task2.jsonl --words 100 $(EVAL_ARGS)
+
+# Update summaries (issue 18): DUC 2007 update task dev topics; B with A known, C with A and
+# B known (options.known), focused on the topic, 100 words, ROUGE-2 jackknifed; beside the
+# same requests without known and the 24 official runs, same scorer, same run.
+# EVAL_ARGS="--similarity lexical", "--param selection.known_factor=0.5", "--limit 2".
+UPDATE_SIMILARITY ?= hybrid,lexical
+
+.PHONY: eval-update
+eval-update: ## DUC 2007 update task (dev): ours with and without options.known vs the 24 runs
+	$(PY) -m service.evaluation.update_check $(EVAL_DATA)/duc2007_update_dev.jsonl \
+		--similarity $(UPDATE_SIMILARITY) --json $(EVAL_RESULTS)/eval-update.json $(EVAL_ARGS)

@@ -1,7 +1,8 @@
 # Reliability (issue 5; included by the main Makefile: include $(wildcard mk/*.mk)).
 #
 #   make faults   gunicorn on loopback under faults: kill -9 a worker, SIGTERM the master
-#                 with requests in flight, a burst beyond capacity, a soak measuring RSS;
+#                 with requests in flight, a burst beyond capacity, a soak measuring RSS,
+#                 8 clients stalled mid-body;
 #                 < 5 min. Not part of `make test`. JSON in bench/results/faults.json.
 #   (make audit, of the locked dependencies, is in mk/deps.mk.)
 #
@@ -14,5 +15,5 @@ FAULTS_ARGS ?=
 
 .PHONY: faults
 
-faults: ## fault injection on loopback gunicorn: kill -9, SIGTERM, burst, soak (< 5 min)
+faults: ## fault injection on loopback gunicorn: kill -9, SIGTERM, burst, soak, stalled clients (< 5 min)
 	timeout 300 $(PY) bench/faults.py --duc $(FAULTS_DUC) $(FAULTS_ARGS)

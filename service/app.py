@@ -104,6 +104,8 @@ def apply_settings(app: Flask, settings: Settings, encoder: Encoder | None) -> N
         model_expected=settings.load_model,
         max_sentences_considered=settings.max_sentences_considered,
         request_timeout=settings.request_timeout_seconds or None,
+        body_timeout=settings.body_timeout_seconds or None,
+        max_queue_seconds=settings.max_queue_seconds or None,
         max_json_depth=settings.max_json_depth,
     )
 

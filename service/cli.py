@@ -5,6 +5,8 @@
     summarize cluster.jsonl --json        # one {"id", "text", ...} object a line
     summarize request.json                # a POST /v1/summaries body
     cat request.json | summarize -
+    summarize story.jsonl --known a,b     # what is new to a reader who has read a and b
+    summarize story.jsonl --since 2026-03-02T09:00:00Z   # ... read up to then
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,6 +56,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             order=args.order,
             similarity=args.similarity,
             query=args.query,
+            known=args.known,
+            since=args.since,
         )
         # The encoder as the service's SUMMARIZER_* variables set it up (runtime, int8,
         # passes side by side, cache); a bad value is a usage error naming the variable.
@@ -91,8 +96,39 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--query", type=_query, default=None, help="focus the summary on this topic or question"
     )
+    parser.add_argument(
+        "--known",
+        type=_ids,
+        default=None,
+        metavar="ID[,ID]",
+        help="ids of articles the reader has read: summarise what is new to them",
+    )
+    parser.add_argument(
+        "--since",
+        type=_time,
+        default=None,
+        metavar="TIME",
+        help="ISO 8601 time with an offset: articles published at or before it are known",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+def _ids(raw: str) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if not ids:
+        raise argparse.ArgumentTypeError("must name at least one article id")
+    return ids
+
+
+def _time(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {raw!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("needs a time-zone offset, e.g. 2026-03-02T09:00:00Z")
+    return moment
 
 
 def _positive(raw: str) -> int:
@@ -162,7 +198,20 @@ def _article(item: Any, where: str) -> Article:
         title=item.get("title"),
         source=item.get("source"),
         url=item.get("url"),
+        published_at=_published(item.get("published_at"), where),
     )
+
+
+def _published(raw: Any, where: str) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(raw))
+    except ValueError:
+        raise InputError(f"{where}: published_at is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise InputError(f"{where}: published_at needs a time-zone offset")
+    return moment
 
 
 def as_json(summary: Summary) -> dict[str, Any]:
@@ -178,7 +227,8 @@ def as_text(summary: Summary, articles: dict[str, Article]) -> str:
     """Numbered sentences, each followed by its numbered citations and its disputes."""
     lines = []
     for number, sentence in enumerate(summary.sentences, start=1):
-        lines.append(f"{number}. {sentence.text}")
+        news = "" if sentence.novelty is None else f" ({sentence.novelty})"
+        lines.append(f"{number}. {sentence.text}{news}")
         for mark, citation in enumerate(sentence.citations, start=1):
             first = " (quoted)" if mark == 1 else ""
             lines.append(f"   [{mark}] {citation.article_id}: {_where(citation)}{first}")

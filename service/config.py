@@ -57,6 +57,9 @@ class Settings:
     # Shed (503) a request that waited longer than this for a worker, as measured from
     # the gateway's X-Request-Start header (0: never shed).
     max_queue_seconds: float = 10.0
+    # Seconds the request body may take to arrive in all; a client that stalls or trickles
+    # past it gets 408 and its connection closed (0: no bound).
+    body_timeout_seconds: float = 10.0
     # Defaults of the request options.
     default_max_sentences: int = 5
     default_similarity: str = "hybrid"
@@ -106,6 +109,8 @@ class Settings:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be >= 1")
         if self.max_queue_seconds < 0:
             raise SettingsError(f"{PREFIX}MAX_QUEUE_SECONDS must be >= 0")
+        if self.body_timeout_seconds < 0:
+            raise SettingsError(f"{PREFIX}BODY_TIMEOUT_SECONDS must be >= 0")
         if self.request_timeout_seconds < 0:
             raise SettingsError(f"{PREFIX}REQUEST_TIMEOUT_SECONDS must be >= 0")
         if self.embedding_cache_size < 0:

@@ -11,6 +11,7 @@ One story (a port strike) told by four outlets:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -122,3 +123,61 @@ def find_support(
     """Support by similarity alone: every sentence has the same words, so none disagrees."""
     texts = [""] * similarity.shape[0]
     return find_agreeing_support(similarity, articles, texts, threshold=threshold)[0]
+
+
+# An update story we wrote: a flood in Lorsk. The reader has read the first three
+# reports (known); two new ones arrive. The first new one raises the death toll the known
+# reports gave (12 -> 15): a correction. Both new ones report the pumping and the rebuilding
+# money (news), and n1 repeats no known sentence but the toll.
+FLOOD_KNOWN = {
+    "k1": """The river wall at Lorsk broke on Monday night and floodwater forced about 3,000 residents from their homes in the old town.
+The regional emergency service said 12 people had died in the flood.
+Mayor Ilse Varga said the wall had been inspected in the spring and was judged sound.
+Volunteers filled sandbags through the night at the cathedral square near the river.""",
+    "k2": """Floodwater broke through the river wall at Lorsk on Monday night, and about 3,000 residents had to leave their homes in the old town.
+The regional emergency service said 12 people had died in the flood.
+Volunteers filled sandbags through the night at the cathedral square near the river.
+Shops on the riverfront closed as the water rose through the old town streets.""",
+    "k3": """About 3,000 residents left their homes in the old town of Lorsk after the river wall broke on Monday night.
+Mayor Ilse Varga said the wall had been inspected in the spring and was judged sound.
+Shops on the riverfront closed as the water rose through the old town streets.
+The army sent two trucks of sandbags to the town from the base at Tervik.""",
+}
+FLOOD_NEW = {
+    "n1": """The regional emergency service said 15 people had died in the flood, after rescuers searched the flooded houses of the old town.
+Engineers from the water authority began pumping water out of the old town on Wednesday morning.
+The national government promised 40 million euros to rebuild the river wall at Lorsk before the winter.""",
+    "n2": """Engineers from the water authority began pumping water out of the old town on Wednesday morning.
+The national government promised 40 million euros to rebuild the river wall at Lorsk before the winter.
+Schools in the old town of Lorsk will stay closed until the end of the month, the council said.""",
+}
+FLOOD_PUBLISHED = {
+    "k1": "2026-03-02T08:00:00+00:00",
+    "k2": "2026-03-02T11:30:00+00:00",
+    "k3": "2026-03-03T07:00:00+00:00",
+    "n1": "2026-03-04T09:00:00+00:00",
+    "n2": "2026-03-04T15:00:00+00:00",
+}
+
+
+def flood_update_articles(*, dated: bool = False) -> list[Article]:
+    """The five reports, known first; with ``dated``, each with its ``published_at``."""
+    texts = {**FLOOD_KNOWN, **FLOOD_NEW}
+    return [
+        make_article(
+            article_id,
+            text,
+            published_at=datetime.fromisoformat(FLOOD_PUBLISHED[article_id]) if dated else None,
+        )
+        for article_id, text in texts.items()
+    ]
+
+
+def flood_update_payload(**options: Any) -> dict[str, Any]:
+    """The five reports as a request body, each with its ``published_at``."""
+    texts = {**FLOOD_KNOWN, **FLOOD_NEW}
+    articles = [
+        {"id": article_id, "text": text, "published_at": FLOOD_PUBLISHED[article_id]}
+        for article_id, text in texts.items()
+    ]
+    return {"articles": articles, "options": {"similarity": "lexical", **options}}

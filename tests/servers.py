@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +69,15 @@ def gunicorn(folder: Path, *, ready: str = "/readyz", **env: str) -> Iterator[st
                 server.kill()
                 server.wait()
     assert server.returncode == 0, log_path.read_text()
+
+
+def lexical_two_workers(folder: Path, **env: str) -> AbstractContextManager[str]:
+    """The real config with two workers, lexical only (no encoder: ready in seconds)."""
+    return gunicorn(
+        folder,
+        ready="/healthz",
+        WEB_CONCURRENCY="2",
+        SUMMARIZER_LOAD_MODEL="false",
+        SUMMARIZER_DEFAULT_SIMILARITY="lexical",
+        **env,
+    )

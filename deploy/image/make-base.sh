@@ -5,6 +5,8 @@
 #
 # Cached in $IMAGE_CACHE_DIR (default /var/tmp/summarizer-image): the rootfs tarball is
 # reused, and the script is a no-op when the image already exists. FORCE=1 rebuilds both.
+# No python3-pip: the image's venv gets pip from python3-venv (ensurepip) while it is
+# built, and the runtime image carries no pip at all.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=deploy/image/common.sh
@@ -30,7 +32,7 @@ if [[ ${FORCE:-0} == 1 || ! -s $tarball ]]; then
     rm -rf "$rootfs"
     log "debootstrap $DEBIAN_SUITE from $mirror into $rootfs"
     debootstrap --variant=minbase \
-        --include=python3,python3-venv,python3-pip,ca-certificates \
+        --include=python3,python3-venv,ca-certificates \
         "$DEBIAN_SUITE" "$rootfs" "$mirror"
 
     # Same suites as the host (incl. security), then take the pending updates.
@@ -72,7 +74,7 @@ buildah config \
     --cmd /bin/bash \
     --os linux --arch "$(dpkg --print-architecture)" \
     --label org.opencontainers.image.title="summarizer-base" \
-    --label org.opencontainers.image.description="debootstrap $DEBIAN_SUITE minbase + python3, python3-venv, python3-pip" \
+    --label org.opencontainers.image.description="debootstrap $DEBIAN_SUITE minbase + python3, python3-venv" \
     "$ctr"
 buildah commit --rm "$ctr" "$BASE_IMAGE_LOCAL"
 trap - EXIT

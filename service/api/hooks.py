@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from flask import Flask, Response, g, request
 
-from .problems import OVERLOADED, problem
+from .problems import Overloaded, overloaded_problem, problem
 
 access_log = logging.getLogger("service.access")
 
@@ -58,6 +58,8 @@ def register_hooks(
                 headers={"WWW-Authenticate": 'Bearer realm="summarizer"'},
             )
         waited = _queue_seconds(request.headers.get("X-Request-Start", ""))
+        # When the request entered the queue: the compute slot's wait counts from here.
+        g.queued_since = time.monotonic() - (waited or 0.0)
         if (
             max_queue_seconds
             and not open_path
@@ -65,13 +67,7 @@ def register_hooks(
             and waited > max_queue_seconds
         ):
             # Its client has likely given up; answering now frees the worker for the queue.
-            return problem(
-                503,
-                "Overloaded",
-                f"The request waited {waited:.1f} s for a worker (limit {max_queue_seconds:g} s).",
-                type_=OVERLOADED,
-                headers={"Retry-After": "5"},
-            )
+            return overloaded_problem(str(Overloaded(waited, max_queue_seconds)))
         return None
 
     @app.after_request

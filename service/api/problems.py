@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from service.summarize import (
     EncoderUnavailable,
     InsufficientContent,
+    NothingNew,
     SummarizationError,
     TooManySentences,
 )
@@ -29,6 +30,7 @@ ENCODER_UNAVAILABLE = _BASE + "encoder-unavailable"
 TIME_BUDGET_EXCEEDED = _BASE + "time-budget-exceeded"
 OVERLOADED = _BASE + "overloaded"
 JSON_TOO_DEEP = _BASE + "json-too-deep"
+NOTHING_NEW = _BASE + "nothing-new"
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 _DOMAIN: list[tuple[type[SummarizationError], int, str, str]] = [
     (InsufficientContent, 422, INSUFFICIENT_CONTENT, "Nothing to summarise"),
     (TooManySentences, 422, TOO_MANY_SENTENCES, "Too many sentences"),
+    (NothingNew, 422, NOTHING_NEW, "Nothing new"),
     (EncoderUnavailable, 503, ENCODER_UNAVAILABLE, "Sentence encoder unavailable"),
 ]
 
@@ -50,6 +53,13 @@ class JSONTooDeep(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"The JSON nests deeper than {limit} levels.")
         self.limit = limit
+
+
+class Overloaded(Exception):
+    """The request waited longer than the queue limit for a worker or its compute slot."""
+
+    def __init__(self, waited: float, limit: float) -> None:
+        super().__init__(f"The request waited {waited:.1f} s for a worker (limit {limit:g} s).")
 
 
 def problem(
@@ -69,6 +79,11 @@ def problem(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def overloaded_problem(detail: str) -> Response:
+    """503 overloaded: the client may retry in a few seconds."""
+    return problem(503, "Overloaded", detail, type_=OVERLOADED, headers={"Retry-After": "5"})
 
 
 def validation_problem(errors: list[dict[str, str]]) -> Response:
@@ -141,6 +156,11 @@ def register_error_handlers(app: Flask) -> None:
             type_=TIME_BUDGET_EXCEEDED,
             headers={"Retry-After": "30"},
         )
+
+    @app.errorhandler(Overloaded)
+    def overloaded(error: Overloaded) -> Response:
+        log.warning("shed on %s: %s", request.path, error)
+        return overloaded_problem(str(error))
 
     @app.errorhandler(SummarizationError)
     def domain(error: SummarizationError) -> Response:

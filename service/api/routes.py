@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from marshmallow import Schema
 from werkzeug.exceptions import NotFound, UnsupportedMediaType
 
@@ -24,9 +26,9 @@ from service.summarize import (
 )
 
 from . import bp
-from .deadline import deadline
+from .deadline import deadline, read_within
 from .metrics import observe_claims, observe_summary
-from .problems import JSONTooDeep, MalformedJSON, problem
+from .problems import JSONTooDeep, MalformedJSON, Overloaded, problem
 from .schemas import Limits, claims_request_schema, dump_claims, dump_summary, request_schema
 
 # The contract sits at the top of a checkout; an installed package (the image) finds
@@ -46,8 +48,13 @@ class ApiState:
     max_sentences_considered: int
     request_timeout: float | None = None
     max_json_depth: int = 32
+    body_timeout: float | None = None
+    max_queue_seconds: float | None = None
     article_cache: ArticleCache = field(default_factory=ArticleCache)
-    """This process's cuts of the articles seen last (sync workers: one per worker)."""
+    """This process's cuts of the articles seen last (one per worker, shared by its threads)."""
+    compute_slot: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+    """One computation at a time per worker: its threads read bodies and answer probes,
+    one runs the pipeline (torch and ONNX Runtime at one thread, the caches unshared)."""
 
 
 def _state() -> ApiState:
@@ -55,11 +62,15 @@ def _state() -> ApiState:
     return state
 
 
-def read_json_object(max_depth: int) -> dict[str, Any]:
-    """The request body as a JSON object, or a 415/400/413 problem."""
+def read_body(timeout: float | None) -> bytes:
+    """The raw request body, or a 415, 413, or 408 when it does not arrive within ``timeout``."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    raw = request.get_data()
+    return read_within(request.stream, request.environ.get("gunicorn.socket"), timeout)
+
+
+def parse_json_object(raw: bytes, max_depth: int) -> dict[str, Any]:
+    """The body as a JSON object, or a 400 problem."""
     try:
         body = json.loads(raw)
     except RecursionError:
@@ -72,6 +83,22 @@ def read_json_object(max_depth: int) -> dict[str, Any]:
     if _depth(body, max_depth) > max_depth:
         raise JSONTooDeep(max_depth)
     return body
+
+
+@contextmanager
+def compute_slot(state: ApiState) -> Iterator[None]:
+    """Hold this worker's compute slot; past the queue limit, ``Overloaded`` (503)."""
+    limit = state.max_queue_seconds
+    if limit:
+        waited = time.monotonic() - g.get("queued_since", time.monotonic())
+        if not state.compute_slot.acquire(timeout=max(limit - waited, 0.0)):
+            raise Overloaded(time.monotonic() - g.get("queued_since", time.monotonic()), limit)
+    else:
+        state.compute_slot.acquire()
+    try:
+        yield
+    finally:
+        state.compute_slot.release()
 
 
 def _depth(value: Any, limit: int) -> int:
@@ -115,19 +142,22 @@ def _answer(
 ) -> Response:
     """Load the body with ``schema``, run ``compute`` on it within the time budget, dump."""
     state = _state()
-    payload = schema(state.limits).load(read_json_object(state.max_json_depth))
-    started = time.perf_counter()
-    with deadline(state.request_timeout):
-        result = compute(
-            payload.articles,
-            payload.options,
-            encoder=state.encoder,
-            max_sentences_considered=state.max_sentences_considered,
-            article_cache=state.article_cache,
-        )
-    elapsed = (time.perf_counter() - started) * 1000.0
-    observe(result)
-    return jsonify(dump(result, model=state.encoder is not None, elapsed_ms=elapsed))
+    # The body arrives first, outside the slot: a stalled client holds a thread, not the slot.
+    raw = read_body(state.body_timeout)
+    with compute_slot(state):
+        payload = schema(state.limits).load(parse_json_object(raw, state.max_json_depth))
+        started = time.perf_counter()
+        with deadline(state.request_timeout):
+            result = compute(
+                payload.articles,
+                payload.options,
+                encoder=state.encoder,
+                max_sentences_considered=state.max_sentences_considered,
+                article_cache=state.article_cache,
+            )
+        elapsed = (time.perf_counter() - started) * 1000.0
+        observe(result)
+        return jsonify(dump(result, model=state.encoder is not None, elapsed_ms=elapsed))
 
 
 @bp.get("/healthz")

@@ -22,6 +22,7 @@ from service.summarize import (
     ORDERS,
     SIMILARITY_KINDS,
     Article,
+    Claim,
     ClaimMap,
     ClaimOptions,
     Summary,
@@ -77,6 +78,30 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must contain text, not only white space.")
 
 
+def _known(limits: Limits) -> fields.List[str]:
+    """``options.known``: ids of the request's articles the reader has read."""
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=256)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=limits.max_articles),
+    )
+
+
+def _since() -> fields.AwareDateTime:
+    """``options.since``: articles published at or before it count as known."""
+    return fields.AwareDateTime(
+        load_default=None, allow_none=True, format="iso", default_timezone=None
+    )
+
+
+def _update_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """``known`` as a tuple (the dataclasses are frozen), None when not given."""
+    if data.get("known") is not None:
+        data["known"] = tuple(data["known"])
+    return data
+
+
 def _similarity(limits: Limits) -> fields.String:
     return fields.String(
         load_default=limits.default_similarity, validate=validate.OneOf(SIMILARITY_KINDS)
@@ -107,10 +132,12 @@ def request_schema(limits: Limits) -> Schema:
             allow_none=True,
             validate=[validate.Length(min=1, max=MAX_QUERY_CHARS), _not_blank],
         )
+        known = _known(limits)
+        since = _since()
 
         @post_load
         def build(self, data: dict[str, Any], **_: Any) -> SummaryOptions:
-            return SummaryOptions(**data)
+            return SummaryOptions(**_update_fields(data))
 
     def defaults() -> SummaryOptions:
         return SummaryOptions(
@@ -138,10 +165,12 @@ def claims_request_schema(limits: Limits) -> Schema:
         max_claims = StrictInteger(
             load_default=CLAIM_DEFAULTS.max_claims, validate=validate.Range(min=1, max=MAX_CLAIMS)
         )
+        known = _known(limits)
+        since = _since()
 
         @post_load
         def build(self, data: dict[str, Any], **_: Any) -> ClaimOptions:
-            return ClaimOptions(**data)
+            return ClaimOptions(**_update_fields(data))
 
     def defaults() -> ClaimOptions:
         return ClaimOptions(similarity=limits.default_similarity)  # type: ignore[arg-type]
@@ -201,6 +230,7 @@ def _request_schema(
                 seen.setdefault(article.id, index)
             if errors:
                 raise ValidationError({"articles": errors})
+            _check_known(data, seen)
             if total > limits.max_total_chars:
                 raise ValidationError(
                     f"The articles hold {total} characters in all; "
@@ -213,6 +243,18 @@ def _request_schema(
             return Request(articles=data["articles"], options=data["options"])
 
     return RequestSchema()
+
+
+def _check_known(data: dict[str, Any], ids: dict[str, int]) -> None:
+    """Every id of ``options.known`` names an article of the request (422 naming it)."""
+    known = getattr(data.get("options"), "known", None) or ()
+    unknown = {
+        position: [f"No article of the request has the id {article_id!r}."]
+        for position, article_id in enumerate(known)
+        if article_id not in ids
+    }
+    if unknown:
+        raise ValidationError({"options": {"known": unknown}})
 
 
 def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[str, Any]:
@@ -242,7 +284,7 @@ def dump_summary(summary: Summary, *, model: bool, elapsed_ms: float) -> dict[st
 def dump_claims(claim_map: ClaimMap, *, model: bool, elapsed_ms: float) -> dict[str, Any]:
     """The 200 body of ``POST /v1/claims``."""
     return {
-        "claims": [asdict(claim) for claim in claim_map.claims],
+        "claims": [_dump_claim(claim) for claim in claim_map.claims],
         "articles": [
             {"id": item.id, "origin": item.origin, "exclusive_claims": list(item.exclusive)}
             for item in claim_map.articles
@@ -253,6 +295,14 @@ def dump_claims(claim_map: ClaimMap, *, model: bool, elapsed_ms: float) -> dict[
             **_meta(claim_map, len(claim_map.articles), model=model, elapsed_ms=elapsed_ms),
         },
     }
+
+
+def _dump_claim(claim: Claim) -> dict[str, Any]:
+    """A claim; ``novelty`` only when the request named known articles."""
+    item = asdict(claim)
+    if claim.novelty is None:
+        del item["novelty"]
+    return item
 
 
 def _meta(
@@ -282,4 +332,6 @@ def _dump_sentence(sentence: SummarySentence) -> dict[str, Any]:
         item["relevance"] = sentence.relevance
     item["citations"] = [asdict(citation) for citation in sentence.citations]
     item["disagreements"] = [asdict(disagreement) for disagreement in sentence.disagreements]
+    if sentence.novelty is not None:
+        item["novelty"] = sentence.novelty
     return item

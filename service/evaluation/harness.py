@@ -245,11 +245,20 @@ class LocalSummarizer:
         summary = self.summary(articles, query_text(cluster, self._query_fields))
         return [sentence.text for sentence in summary.sentences]
 
-    def summary(self, articles: Sequence[Article], query: str | None = None) -> Summary:
-        """Our whole summary of ``articles`` (citations, reports), best first."""
+    def summary(
+        self,
+        articles: Sequence[Article],
+        query: str | None = None,
+        *,
+        known: Sequence[str] | None = None,
+    ) -> Summary:
+        """Our whole summary of ``articles`` (citations, reports), best first; with
+        ``known``, the update summary for a reader who has read those articles."""
         from service.summarize import DEFAULT_PARAMS, SummaryOptions, summarize
 
         extra: dict[str, Any] = {} if query is None else {"query": query}
+        if known is not None:
+            extra["known"] = tuple(known)
         options = SummaryOptions(
             max_sentences=SUMMARY_SENTENCES,
             max_words=None,

@@ -13,11 +13,13 @@ from .errors import (
     ConvergenceError,
     EncoderUnavailable,
     InsufficientContent,
+    NothingNew,
     SummarizationError,
     TooManySentences,
 )
 from .models import (
     DISAGREEMENT_KINDS,
+    NOVELTIES,
     ORDERS,
     RELATIONS,
     SIMILARITY_KINDS,
@@ -62,6 +64,8 @@ def load_encoder(**kwargs: object) -> SentenceEncoder:
 __all__ = [
     "DEFAULT_PARAMS",
     "DISAGREEMENT_KINDS",
+    "NOVELTIES",
+    "NothingNew",
     "RELATIONS",
     "ArticleClaims",
     "Claim",

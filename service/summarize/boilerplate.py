@@ -23,6 +23,7 @@ _CREDIT = re.compile(
     | \bphoto(?:graph|s)?\s*:
     | \b(?:pool|file|handout|stock)\s+(?:photo|image|picture)
     | \bphoto\s+via\b
+    | ^\W*(?:photo(?:graph)?|picture|image)s?\s+(?:by|credit)\b
     | /\s*(?:ap|afp|reuters|epa|getty|sputnik|tass|xinhua|anadolu|bloomberg)\b
     | \b(?:ap|afp|reuters|epa|getty|xinhua)\s+(?:photo|images?|file)\b
     | \bgetty\s+images\b | \bshutterstock\b | \bistock\b
@@ -53,6 +54,11 @@ _FURNITURE = re.compile(
     | \b(?:download|get|install)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}app\b
     | \bdelivered\s+(?:straight\s+|directly\s+)?to\s+your\s+inbox\b
     | (?-i:^\W*(?:CLOSE|REPLAY|SKIP\s+AD|ADVERTISEMENT|Advertisement)\b)
+    | ^\W*(?:close|replay|play|watch|mute|unmute)\s+(?:the\s+)?video\b
+    | \bvideo\s+(?:is\s+)?(?:unavailable|cannot\s+be\s+played|not\s+available)\b
+    | ^\W*sponsored\s+(?:content|stories|links)\b
+    | \bthanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b
+    | \bturn\s+on\s+(?:push\s+|breaking\s+news\s+)?(?:notifications|alerts)\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -75,6 +81,30 @@ _WEAK_FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _PROSE_WORDS = 8  # more words than this, with end punctuation, read as prose
+
+# A sentence that talks to its reader about the page, the site or the device it is read
+# on ("Enter your email to get our alerts", "By browsing this site you agree to the use
+# of cookies", "Snapshots of this page are kept by the archive"): news reports events and
+# quotes people, so outside quotation marks it neither says "you", "we" or "this page"
+# nor names two things of a web page at once.
+_WEB_WORDS = frozenset(
+    """page pages site sites website websites web browser browsers browse browsing app apps
+    email e-mail inbox newsletter newsletters briefing briefings notification notifications
+    alerts cookie cookies settings preferences privacy post posts tweet tweets embedded embed
+    archive archived archiving snapshot snapshots crawl crawls crawled video videos link
+    links share sharing subscribe subscribed subscription signing account device devices ad
+    ads advertisement advertising sponsored partners content facebook twitter instagram
+    whatsapp youtube download click tap scroll screen personalise personalize analytics
+    location phone phones smartphone""".split()
+)
+_READER_WORDS = frozenset("you your yours we our us".split())
+_THIS_PAGE = re.compile(
+    r"\bthis\s+(?:page|site|website|article|story|post|tweet|video|content|briefing)\b"
+)
+_QUOTED = re.compile(
+    r"[\"\u201c\u201d\u00ab\u00bb][^\"\u201c\u201d\u00ab\u00bb]*[\"\u201c\u201d\u00ab\u00bb]"
+)
+_SITE_WORD = re.compile(r"[a-z][a-z-]*")
 
 # A byline or an agency tag standing on its own line.
 _BYLINE = re.compile(
@@ -144,6 +174,11 @@ _FURNITURE_TRIGGERS = (
     "replay",
     "skip",
     "advertisement",
+    "video",
+    "sponsored",
+    "thank",
+    "notifications",
+    "alerts",
 )
 _WEAK_TRIGGERS = (
     "photo",
@@ -387,9 +422,20 @@ def _sentence_reason(
         (check_strong and lookup.holds(_FURNITURE_TRIGGERS) and _FURNITURE.search(sentence))
         or (check_strong and lookup.holds(_CREDIT_TRIGGERS) and _CREDIT.search(sentence))
         or (_reads_as_furniture(sentence, len(words)) and lookup.weak(sentence))
+        or talks_to_reader(sentence)
     ):
         return "furniture"
     return ""
+
+
+def talks_to_reader(sentence: str) -> bool:
+    """Whether ``sentence``, outside its quotations, addresses the reader ("you", "we",
+    "this page") and names two things of a web page (:data:`_WEB_WORDS`)."""
+    lowered = _QUOTED.sub(" ", sentence.lower())
+    words = _SITE_WORD.findall(lowered)
+    if sum(word in _WEB_WORDS for word in words) < 2:
+        return False
+    return any(word in _READER_WORDS for word in words) or _THIS_PAGE.search(lowered) is not None
 
 
 def _letter_count(text: str) -> int:

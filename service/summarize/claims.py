@@ -20,14 +20,17 @@ from .models import (
     SIMILARITY_KINDS,
     Article,
     ArticleClaims,
+    Citation,
     Claim,
     ClaimMap,
     ClaimOptions,
+    Novelty,
     SummaryOptions,
 )
 from .params import DEFAULT_PARAMS, RankingParams
 from .pipeline import Ranked, cite, disputes, origins_of, rank_story
 from .semantic import Encoder
+from .update import Update, find_reader, find_update
 
 
 def map_claims(
@@ -64,6 +67,7 @@ def map_claims(
     """
     options = options or ClaimOptions()
     _check(options)
+    reader = find_reader(articles, options.known, options.since)
     ranked = rank_story(
         articles,
         SummaryOptions(max_sentences=options.max_claims, similarity=options.similarity),
@@ -72,7 +76,8 @@ def map_claims(
         params=replace(params, graph=replace(params.graph, pair_model=True)),
         article_cache=article_cache,
     )
-    claims = _group(articles, ranked)
+    update = None if reader is None else find_update(ranked.candidates, ranked.ranking, reader)
+    claims = _group(articles, ranked, update)
     kept = [claim for claim in claims if claim.support >= options.min_support]
     kept = kept[: options.max_claims]
     ranked.clock.lap("claims")
@@ -96,8 +101,9 @@ def _check(options: ClaimOptions) -> None:
         raise ValueError(f"unknown similarity {options.similarity!r}")
 
 
-def _group(articles: Sequence[Article], ranked: Ranked) -> list[Claim]:
-    """Every claim, each sentence in the first (best-ranked) claim that holds it."""
+def _group(articles: Sequence[Article], ranked: Ranked, update: Update | None) -> list[Claim]:
+    """Every claim, each sentence in the first (best-ranked) claim that holds it; with
+    known articles, each says whether it is new, known or changed."""
     ranking = ranked.ranking
     scores = ranking.scores
     order = np.lexsort((np.arange(len(scores)), -scores)).tolist()
@@ -119,11 +125,23 @@ def _group(articles: Sequence[Article], ranked: Ranked) -> list[Claim]:
             independent_support=support,
             disagreements=disputes(articles, ranked.candidates, ranking, index),
             score=round(float(scores[index]) / best, 6) if best > 0 else 0.0,
+            novelty=None if update is None else _novelty(update, index, sentences, articles),
         )
         key = (-claim.independent_support, -claim.support, -float(scores[index]), index)
         claims.append((key, claim))
     claims.sort(key=lambda pair: pair[0])
     return [claim for _, claim in claims]
+
+
+def _novelty(
+    update: Update, index: int, sentences: Sequence[Citation], articles: Sequence[Article]
+) -> Novelty:
+    """``known`` when a known article is among the claim's sentences or its head is
+    reported by one, else the head sentence's novelty."""
+    known_ids = {articles[number].id for number in update.reader.known}  # a few ids
+    if any(sentence.article_id in known_ids for sentence in sentences):
+        return "known"
+    return update.novelty(index)
 
 
 def _exclusive(

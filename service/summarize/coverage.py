@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -88,6 +88,9 @@ class ConceptRules:
         favoured_factor: Factor of a favoured concept's weight.
         damped: Stems that make a bigram holding one a damped concept.
         damped_factor: Factor of a damped concept's weight (0 drops it).
+        known: Bigrams the reader has read already (an update summary's known
+            articles hold them): not news.
+        known_factor: Factor of a known concept's weight (0 drops it).
     """
 
     min_articles: int
@@ -98,6 +101,8 @@ class ConceptRules:
     favoured_factor: float = 1.0
     damped: Collection[str] = ()
     damped_factor: float = 1.0
+    known: Collection[tuple[str, str]] = ()
+    known_factor: float = 0.0
 
 
 def concept_matrix(
@@ -151,6 +156,8 @@ def concept_matrix(
         keep, weights = _favour(grams, frequency, keep, weights, rules)
     if rules.damped and m:
         keep, weights = _damp(grams, keep, weights, rules)
+    if rules.known and m:
+        keep, weights = _discount_known(grams, keep, weights, rules)
     return _kept_matrix(rows_a, cols_a, keep, n), weights[keep]
 
 
@@ -216,8 +223,29 @@ def _damp(
         dtype=np.bool_,
         count=len(candidates),
     )
-    weights = np.where(hit, weights * rules.damped_factor, weights)
-    return keep & (~hit | (rules.damped_factor > 0)), weights
+    return _scaled(keep, weights, hit, rules.damped_factor)
+
+
+def _discount_known(
+    grams: list[tuple[str, str]],
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    rules: ConceptRules,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Lower the weight of the concepts the reader knows (drop them at factor 0)."""
+    read = rules.known if isinstance(rules.known, set | frozenset) else set(rules.known)
+    hit = np.fromiter((gram in read for gram in grams), dtype=np.bool_, count=len(grams))
+    return _scaled(keep, weights, hit, rules.known_factor)
+
+
+def _scaled(
+    keep: npt.NDArray[np.bool_],
+    weights: FloatArray,
+    hit: npt.NDArray[np.bool_],
+    factor: float,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """The weights of the ``hit`` concepts times ``factor``; at factor 0 they are dropped."""
+    return keep & (~hit | (factor > 0)), np.where(hit, weights * factor, weights)
 
 
 def _max_per_unit(
@@ -305,6 +333,19 @@ class Cover:
             (n_sentences, n_sentences) (see :func:`conflicts`).
         fallback: Order of the sentences that add nothing, shape (n_sentences,).
         matches: The expected-recall term, or None.
+        leads: For each sentence, the sentence it may only follow, shape
+            (n_sentences,), -1 for none: a sentence opening on a word that points
+            back ("He", "But") and the one before it in its article. Such a
+            sentence is chosen only with its lead right before it: the two as one
+            unit (both lengths against the budget) while the lead is not chosen,
+            alone once it is. None: every sentence stands alone.
+        allowed: Sentences that may be chosen at all, shape (n_sentences,), neither
+            by coverage nor by the fallback (an update summary leaves out what the
+            reader knows); a pair only when both are. All if None.
+        first: Sentences taken before the greedy choice, in this order, each when it
+            fits, conflicts with none taken and may stand where it is (a sentence
+            that points back only once its lead is taken): an update's corrections
+            of what the reader knows.
     """
 
     concepts: sp.csr_matrix
@@ -316,39 +357,106 @@ class Cover:
     forbidden: sp.csr_matrix | None = None
     fallback: FloatArray | None = None
     matches: ExpectedMatches | None = None
+    leads: IntArray | None = None
+    allowed: npt.NDArray[np.bool_] | None = None
+    first: Sequence[int] = ()
 
     def __post_init__(self) -> None:
         n = self.concepts.shape[0]
         if len(self.lengths) != n or len(self.weights) != self.concepts.shape[1]:
             raise ValueError("concepts, weights and lengths do not match")
+        if self.leads is not None and len(self.leads) != n:
+            raise ValueError("leads must have one entry per sentence")
+
+
+class _Units:
+    """What greedy chooses among: every sentence, then every (lead, follower) pair.
+
+    ``member`` is a 0/1 matrix of shape (n_units, n_sentences); a pair's row has a 1
+    at each of its two sentences, so a unit's concepts, lengths and token counts are
+    its members' summed (concepts then set to 0/1).
+    """
+
+    def __init__(self, n: int, leads: IntArray | None, preferred: npt.NDArray[np.bool_]) -> None:
+        lead = np.full(n, -1, dtype=np.int64) if leads is None else np.asarray(leads, np.int64)
+        followers = np.flatnonzero(lead >= 0)
+        # A pair needs a lead that stands alone and a follower that may be chosen.
+        paired = followers[preferred[followers] & (lead[lead[followers]] < 0)]
+        paired = paired[preferred[lead[paired]]]
+        self.n = n
+        self.lead = lead
+        self.pairs = np.column_stack([lead[paired], paired]).astype(np.int64)
+        rows = np.concatenate([np.arange(n), np.repeat(np.arange(len(paired)) + n, 2)])
+        cols = np.concatenate([np.arange(n), self.pairs.ravel()])
+        self.member = sp.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(n + len(paired), n)
+        )
+
+    def members(self, unit: int) -> tuple[int, ...]:
+        if unit < self.n:
+            return (unit,)
+        lead, follower = self.pairs[unit - self.n]
+        return int(lead), int(follower)
+
+    def followers_of(self, index: int) -> IntArray:
+        return np.flatnonzero(self.lead == index)
+
+    def spread(self, values: FloatArray) -> FloatArray:
+        """A per-sentence quantity summed over each unit's members."""
+        return np.asarray(self.member @ values, dtype=np.float64)
 
 
 class _Greedy:
-    """The state of one greedy run: what is left to cover and what may still be chosen."""
+    """The state of one greedy run: what is left to cover and what may still be chosen.
+
+    Indexed by unit (:class:`_Units`): the sentences, then the pairs of a sentence
+    that points back and its lead.
+    """
 
     def __init__(self, cover: Cover, max_words: int | None, length_power: float) -> None:
         n = cover.concepts.shape[0]
-        self.length = np.maximum(np.asarray(cover.lengths, dtype=np.float64), 1.0)
-        self.extra = np.zeros(n) if cover.bonus is None else np.asarray(cover.bonus, np.float64)
-        self.scale = self.length**length_power
-        if cover.factor is not None:
-            self.scale = self.scale / np.maximum(np.asarray(cover.factor, np.float64), 1e-12)
-        self.x = sp.csr_matrix(cover.concepts, dtype=np.float64)
-        self.left = np.asarray(cover.weights, dtype=np.float64).copy()
-        self.available = np.ones(n, dtype=bool)
-        self.preferred = (
+        eligible = (
             np.ones(n, dtype=bool) if cover.eligible is None else np.asarray(cover.eligible, bool)
         )
+        units = _Units(n, cover.leads, eligible)
+        self.units = units
+        self.eligible = eligible
+        lengths = np.maximum(np.asarray(cover.lengths, dtype=np.float64), 1.0)
+        self.length = units.spread(lengths)
+        bonus = np.zeros(n) if cover.bonus is None else np.asarray(cover.bonus, np.float64)
+        self.extra = units.spread(bonus)
+        factor = np.ones(n) if cover.factor is None else np.asarray(cover.factor, np.float64)
+        # A pair's factor: its members', weighted by their lengths.
+        factor = units.spread(np.maximum(factor, 1e-12) * lengths) / self.length
+        self.scale = self.length**length_power / factor
+        member = units.member
+        self.x = sp.csr_matrix(
+            member @ sp.csr_matrix(cover.concepts, dtype=np.float64) > 0, dtype=np.float64
+        )
+        self.left = np.asarray(cover.weights, dtype=np.float64).copy()
+        # A unit may be chosen when every member may.
+        barred = np.zeros(n) if cover.allowed is None else ~np.asarray(cover.allowed, bool)
+        self.allowed = np.asarray(member @ barred.astype(np.float64) == 0, dtype=bool)
+        self.available = self.allowed.copy()
+        # A sentence that points back is preferred only once its lead is chosen.
+        self.initial = np.concatenate(
+            [eligible & (units.lead < 0), np.ones(len(units.pairs), dtype=bool)]
+        )
+        self.preferred = self.initial.copy()
         if max_words is not None:
             self.available &= self.length <= max_words
-        self.conflict = sp.csr_matrix(cover.forbidden) if cover.forbidden is not None else None
+        self.conflict = _unit_conflicts(member, cover.forbidden)
         self.max_words = max_words
         self.chosen: list[int] = []
         self.values: list[float] = []
         self.words = 0.0
         self.matches: _MatchGain | None = None
         if cover.matches is not None and cover.matches.weight > 0:
-            self.matches = _MatchGain(cover.matches, self.x, self.left, n)
+            term = replace(cover.matches, counts=sp.csr_matrix(member @ cover.matches.counts))
+            self.matches = _MatchGain(term, self.x, self.left, len(self.length), n)
+
+    def size(self, unit: int) -> int:
+        return 1 if unit < self.units.n else 2
 
     def gain(self) -> FloatArray:
         gain = self.x @ self.left + self.extra
@@ -356,11 +464,14 @@ class _Greedy:
             gain = gain + self.matches.unit * self.matches.gain()
         return gain
 
-    def take(self, index: int, value: float) -> None:
-        self.chosen.append(index)
-        self.values.append(value)
-        self.words += self.length[index]
-        _close(self.available, index, self.conflict)
+    def take(self, unit: int, value: float) -> None:
+        for index in self.units.members(unit):
+            self.chosen.append(index)
+            self.values.append(value)
+            followers = self.units.followers_of(index)
+            self.preferred[followers] = self.eligible[followers]
+        self.words += self.length[unit]
+        _close(self.available, unit, self.conflict)
         if self.max_words is not None:
             self.available &= self.length <= self.max_words - self.words
 
@@ -370,6 +481,15 @@ class _Greedy:
             self.matches.add(best)
 
 
+def _unit_conflicts(member: sp.csr_matrix, forbidden: sp.csr_matrix | None) -> sp.csr_matrix:
+    """Units that must not both be chosen: a member of one conflicts with a member of
+    the other, or they share a member."""
+    shared = member @ member.T
+    if forbidden is not None:
+        shared = shared + member @ sp.csr_matrix(forbidden, dtype=np.float64) @ member.T
+    return sp.csr_matrix(shared > 0, dtype=bool)
+
+
 class _MatchGain:
     """The expected-matches gain of every sentence, updated as sentences are chosen.
 
@@ -377,7 +497,9 @@ class _MatchGain:
     choice adds to change, so only those are recomputed.
     """
 
-    def __init__(self, term: ExpectedMatches, x: sp.csr_matrix, left: FloatArray, n: int) -> None:
+    def __init__(
+        self, term: ExpectedMatches, x: sp.csr_matrix, left: FloatArray, n: int, real: int
+    ) -> None:
         tokens = sp.csr_matrix(term.counts, dtype=np.float64)
         self.table: FloatArray = term.expected
         self.top = self.table.shape[1] - 1
@@ -391,8 +513,9 @@ class _MatchGain:
             self.table[self.types_of, np.minimum(self.amounts, self.top)]
             - self.table[self.types_of, 0]
         )
-        first = self.gain()
-        mean_concepts = float((x @ left).mean()) or 1.0
+        # Scaled over the sentences (the first ``real`` units), not the pairs.
+        first = self.gain()[:real]
+        mean_concepts = float((x[:real] @ left).mean()) or 1.0
         self.unit = term.weight * mean_concepts / (float(first.mean()) or 1.0)
 
     def gain(self) -> FloatArray:
@@ -441,53 +564,78 @@ def greedy_cover(
         added by ``fallback`` a fraction of the last gain, in fallback order.
     """
     state = _Greedy(cover, max_words, length_power)
+    pairs = np.arange(len(state.length)) >= state.units.n
+    _take_first(state, cover.first, max_sentences)
     while state.available.any():
         if max_sentences is not None and len(state.chosen) >= max_sentences:
             break
         gain = state.gain()
-        value = np.where(state.available & state.preferred, gain / state.scale, -np.inf)
+        open_ = state.available & state.preferred
+        if max_sentences is not None and len(state.chosen) + 2 > max_sentences:
+            open_ &= ~pairs
+        value = np.where(open_, gain / state.scale, -np.inf)
         best = int(np.argmax(value))
         if not np.isfinite(value[best]) or gain[best] <= 0.0:
             break
         state.cover(best)
         state.take(best, float(value[best]))
-    if max_words is not None and state.chosen:
-        _keep_best_single(state, cover.weights, max_words)
+    if max_words is not None and state.chosen and not cover.first:
+        _keep_best_single(state, cover.weights, max_words, max_sentences)
     if cover.fallback is not None:
         _fill(state, np.asarray(cover.fallback, dtype=np.float64), max_sentences)
     return state.chosen, np.asarray(state.values, dtype=np.float64)
 
 
-def _keep_best_single(state: _Greedy, weights: FloatArray, max_words: int) -> None:
-    """Replace the choice by the best single sentence that fits, if it covers more."""
-    single = (state.x @ np.asarray(weights, dtype=np.float64)) + state.extra
-    single[(state.length > max_words) | ~state.preferred] = -np.inf
+def _take_first(state: _Greedy, first: Sequence[int], max_sentences: int | None) -> None:
+    """Take ``first`` in order, each that is still available (it fits, no conflict) and
+    preferred, and adds something (a concept or a term of the gain)."""
+    for index in first:
+        if max_sentences is not None and len(state.chosen) >= max_sentences:
+            return
+        if not (state.available[index] and state.preferred[index]):
+            continue
+        gain = state.gain()
+        if gain[index] <= 0.0:
+            continue
+        state.cover(index)
+        state.take(index, float(gain[index] / state.scale[index]))
+
+
+def _keep_best_single(
+    state: _Greedy, weights: FloatArray, max_words: int, max_sentences: int | None
+) -> None:
+    """Replace the choice by the best single unit that fits, if it covers more."""
+    weights = np.asarray(weights, dtype=np.float64)
+    single = (state.x @ weights) + state.extra
+    single[(state.length > max_words) | ~state.initial | ~state.allowed] = -np.inf
+    if max_sentences is not None and max_sentences < 2:
+        single[state.units.n :] = -np.inf
     top = int(np.argmax(single))
     covered = _coverage(state.x, weights, state.chosen) + float(state.extra[state.chosen].sum())
     if single[top] > covered:
-        state.chosen, state.words = [top], float(state.length[top])
-        state.values = [float(single[top] / state.scale[top])]
-        state.available = state.length <= max_words - state.words
-        state.available[top] = False
-        _close(state.available, top, state.conflict)
+        state.chosen, state.values, state.words = [], [], 0.0
+        state.available = (state.length <= max_words) & state.allowed
+        state.preferred = state.initial.copy()
+        state.take(top, float(single[top] / state.scale[top]))
 
 
 def _fill(state: _Greedy, rank: FloatArray, max_sentences: int | None) -> None:
-    """Add the sentences left, best ``rank`` first, while they fit."""
+    """Add the sentences left, best ``rank`` first, while they fit; a sentence with a
+    lead only once its lead is chosen."""
     floor = 0.5 * min(state.values) if state.values else 1.0
     top_rank = max(float(rank.max(initial=0.0)), 1e-12)
     order = np.lexsort((np.arange(len(rank)), -rank))
+    lead = state.units.lead
     for index in order.tolist():
         if max_sentences is not None and len(state.chosen) >= max_sentences:
             break
         if not state.available[index]:
             continue
+        if lead[index] >= 0 and lead[index] not in state.chosen:
+            continue
         if state.max_words is not None and state.length[index] > state.max_words - state.words:
             continue
-        state.chosen.append(index)
-        state.values.append(floor * max(float(rank[index]), 0.0) / top_rank)
-        state.words += state.length[index]
-        _close(state.available, index, state.conflict)
+        state.take(index, floor * max(float(rank[index]), 0.0) / top_rank)
 
 
 def _tokens(stemmed: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray, list[str]]:
@@ -636,26 +784,6 @@ FILLER_STEMS: frozenset[str] = frozenset(
 )
 """Stems of news filler: attribution verbs, weekdays, the "s" and "t" of contractions."""
 
-_DANGLING = frozenset(
-    "he she it they his her its their them this that these those but and also however "
-    "yet so still then there such".split()
-)
-_FIRST_WORD = re.compile(r"[\"'\u201c\u2018(]*([A-Za-z]+)")
-
-
-def is_dangling(text: str) -> bool:
-    """Whether ``text`` opens with a pronoun or connective that points back ("He", "But")."""
-    match = _FIRST_WORD.match(text)
-    return match is not None and match.group(1).lower() in _DANGLING
-
-
-_QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
-
-
-def is_quote(text: str) -> bool:
-    """Whether ``text`` holds quoted speech (a double quotation mark of any style)."""
-    return any(mark in text for mark in _QUOTE_MARKS)
-
 
 def min_articles_for(n_articles: int, share: float = 0.3) -> int:
     """Fewest articles a concept must occur in: ``share`` of them, at least 2."""
@@ -675,8 +803,6 @@ __all__ = [
     "expected_matches",
     "expected_token_matches",
     "greedy_cover",
-    "is_dangling",
-    "is_quote",
     "min_articles_for",
     "rouge_words",
     "word_pairs",

@@ -26,3 +26,7 @@ class TooManySentences(SummarizationError):
         super().__init__(f"the articles hold {count} sentences; the limit is {limit}")
         self.count = count
         self.limit = limit
+
+
+class NothingNew(SummarizationError):
+    """Every article of an update request is known to the reader: nothing is new."""

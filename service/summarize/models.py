@@ -11,11 +11,13 @@ SimilarityKind = Literal["lexical", "semantic", "hybrid"]
 
 Relation = Literal["verbatim", "paraphrase"]
 DisagreementKind = Literal["number", "date", "entity", "negation"]
+Novelty = Literal["new", "known", "changed"]
 
 ORDERS: tuple[Order, ...] = ("rank", "source")
 SIMILARITY_KINDS: tuple[SimilarityKind, ...] = ("lexical", "semantic", "hybrid")
 RELATIONS: tuple[Relation, ...] = ("verbatim", "paraphrase")
 DISAGREEMENT_KINDS: tuple[DisagreementKind, ...] = ("number", "date", "entity", "negation")
+NOVELTIES: tuple[Novelty, ...] = ("new", "known", "changed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,11 @@ class SummaryOptions:
     ``max_sentences`` and ``max_words`` are hard budgets; whichever binds first
     stops the selection, and a sentence is never cut to fit. ``query``, when
     given, focuses the summary on what is relevant to it.
+
+    ``known`` (ids of articles the reader has read) and ``since`` (articles
+    published at or before it count as known) make it an update summary: what
+    the other articles say that no known article reports. None for both: the
+    summary of the whole story.
     """
 
     max_sentences: int | None = 5
@@ -44,6 +51,8 @@ class SummaryOptions:
     order: Order = "rank"
     similarity: SimilarityKind = "hybrid"
     query: str | None = None
+    known: tuple[str, ...] | None = None
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +120,7 @@ class SummarySentence:
     relevance: float | None = None
     independent_support: int = 1
     disagreements: tuple[Disagreement, ...] = ()
+    novelty: Novelty | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +173,15 @@ class ClaimOptions:
     """What the caller wants of the claim map.
 
     ``min_support``: claims cited by fewer articles are left out; ``max_claims``: at
-    most this many claims, the best supported first.
+    most this many claims, the best supported first. ``known`` and ``since`` as
+    for summaries: each claim then says whether it is ``new``, ``known`` or ``changed``.
     """
 
     min_support: int = 1
     max_claims: int = 200
     similarity: SimilarityKind = "hybrid"
+    known: tuple[str, ...] | None = None
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +189,9 @@ class Claim:
     """A group of sentences across articles that say the same thing.
 
     ``sentences[0]`` is the claim's best-ranked sentence, whose text is ``text``; the
-    others are the sentences of other articles that agree with it.
+    others are the sentences of other articles that agree with it. ``novelty`` only
+    with known articles: ``known`` when a known article reports it, ``changed`` when
+    none does but one gives another value for it, else ``new``.
     """
 
     text: str
@@ -185,6 +200,7 @@ class Claim:
     independent_support: int
     disagreements: tuple[Disagreement, ...]
     score: float
+    novelty: Novelty | None = None
 
 
 @dataclass(frozen=True, slots=True)

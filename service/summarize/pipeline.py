@@ -11,9 +11,12 @@ each the record the one before produced:
    (the other articles that say the same thing) -> :class:`Ranking`;
 4. semantic re-rank (:mod:`.shortlist`, :mod:`.semantic`): the encoder on a shortlist
    of the lexical ranking, the shortlist re-ranked with full similarity;
-5. selection (:mod:`.selection`): coverage of shared concepts within the budgets,
-   never twice the same claim -> :class:`Choice`;
-6. assembly (here): the summary sentences with their scores and citations.
+5. update (:mod:`.update`), only with known articles: which sentences the reader
+   knows, which a known article reports, which correct it -> :class:`Update`;
+6. selection (:mod:`.selection`): coverage of shared concepts within the budgets,
+   never twice the same claim (with an update: only news, corrections first)
+   -> :class:`Choice`;
+7. assembly (here): the summary sentences with their scores and citations.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from .ranking import (
 from .selection import Choice, select_sentences
 from .semantic import Encoded, Encoder, encode_shortlist, refocus, rerank
 from .shortlist import choose_shortlist, shortlist_size
+from .update import Update, find_reader, find_update
 
 
 def summarize(
@@ -80,12 +84,15 @@ def summarize(
         The summary: chosen sentences with scores, support and citations.
 
     Raises:
-        ValueError: If there is no article, an id repeats or an option is out of range.
+        ValueError: If there is no article, an id repeats, a known id names no
+            article or an option is out of range.
         InsufficientContent: If no sentence could be chosen.
+        NothingNew: If every article is known to the reader.
         EncoderUnavailable: If similarity needs the encoder and none is given.
         TooManySentences: If the articles exceed ``max_sentences_considered``.
     """
     options = options or SummaryOptions()
+    reader = find_reader(articles, options.known, options.since)
     ranked = rank_story(
         articles,
         options,
@@ -94,13 +101,17 @@ def summarize(
         params=params,
         article_cache=article_cache,
     )
+    update = None
+    if reader is not None:
+        update = find_update(ranked.candidates, ranked.ranking, reader)
+        ranked.clock.lap("update")
     focus = ranked.focus if (ranked.focus is not None and ranked.focus.focused) else None
     selection = params.selection.focused(params.query) if focus else params.selection
     choice = select_sentences(
-        ranked.candidates, ranked.ranking, ranked.lexical, focus, options, selection
+        ranked.candidates, ranked.ranking, ranked.lexical, focus, options, selection, update
     )
     ranked.clock.lap("select")
-    return _assemble(articles, ranked, choice, options)
+    return _assemble(articles, ranked, choice, options, update)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +268,19 @@ def _needed(ranking: Ranking | None) -> Ranking:
 
 
 def _assemble(
-    articles: Sequence[Article], ranked: Ranked, choice: Choice, options: SummaryOptions
+    articles: Sequence[Article],
+    ranked: Ranked,
+    choice: Choice,
+    options: SummaryOptions,
+    update: Update | None = None,
 ) -> Summary:
-    """The summary: each chosen sentence with its score, support and citations."""
+    """The summary: each chosen sentence with its score, support and citations (and,
+    with known articles, whether it is new or changes what the reader knows)."""
     candidates, ranking, focus = ranked.candidates, ranked.ranking, ranked.focus
     chosen = list(choice.chosen)
     if options.order == "source":
         chosen.sort(key=lambda index: _reading_key(articles, candidates.spans[index]))
-    best = float(choice.scores.max())
+    best = float(choice.scores.max()) if len(choice.scores) else 0.0
     sentences = []
     for index in chosen:
         citations = cite(articles, candidates, ranking, index)
@@ -278,6 +294,7 @@ def _assemble(
                 relevance=None if focus is None else round(float(focus.relevance[index]), 6),
                 independent_support=origins_of(candidates, ranking, index),
                 disagreements=disputes(articles, candidates, ranking, index),
+                novelty=None if update is None else update.novelty(index),
             )
         )
     return Summary(

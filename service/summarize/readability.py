@@ -27,9 +27,10 @@ and the sentence does not hold its referent itself (:func:`self_contained`): a
 demonstrative before a time word ("This year", "That night") points to the calendar,
 an expletive "it" ("It is likely that ...", "It was not clear whether ...") to the
 clause after it, and "So far" / "Thus far" to the present. Whether something earlier
-in a summary resolves the opener is the caller's question (the measurement asks whether
-the sentence before it in the summary is the one before it in its article; selection
-never chooses such a sentence at all).
+in a summary resolves the opener is the caller's question: selection chooses such a
+sentence only right after the sentence before it in its article (:func:`leads`), and the
+measurement asks whether the sentence before it in the summary is that one. Both use
+:func:`opener`, so what is measured is what is ruled out.
 
 A **lone quote** (:func:`is_lone_quote`) is quoted speech with no speaker in the same
 sentence: nothing outside the quotation marks names who spoke or says "said".
@@ -38,7 +39,7 @@ sentence: nothing outside the quotation marks names who spoke or says "said".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -80,7 +81,7 @@ TIME_WORDS = frozenset(
 """Words after "this"/"that"/"these" that make a time expression, not a pointer back."""
 
 _TIME_PHRASES = frozenset({("thus", "far"), ("so", "far"), ("still", "later")})
-_QUOTES = ('"', "\u201c", "\u201d", "\u201e")
+_QUOTES = ('"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
 _CLOSING = ("\u201d",)
 _LEAD = re.compile(r"[\s\"'\u201c\u2018\u201e(\[\-\u2013\u2014]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
@@ -94,8 +95,21 @@ _EXPLETIVE_IT = re.compile(
     r" (?:that|to|whether|if|how|why|when)\b",
     re.IGNORECASE,
 )
+_CATAPHORA = re.compile(
+    r"(?:his|her|their|its) [^,.;:\"\u201c\u201d]{0,60}?\b[a-z]{2,}(?:ing|ed)\b[^,.;:]{0,30}, "
+    r"(?!(?:The|A|An|He|She|They|It|This|That|These|Those|But|And|In|On|At)\b)"
+    r"[A-Z][A-Za-z.'\u2019-]+(?: [A-Z][A-Za-z.'\u2019-]+)* "
+    r"(?!(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b)[a-z]"
+)
+"""A possessive in a fronted participle clause whose subject, named right after the
+comma, is its referent ("His voice breaking, Clinton apologized"); not a quote's
+speaker ("His skin was burned, Atta said")."""
+_GENERIC_THOSE = frozenset(
+    "who whose in with at from close living working under over without on aged".split()
+)
 _OUTSIDE_QUOTES = re.compile(
-    r"[\"\u201c\u201d\u201e][^\"\u201c\u201d\u201e]*[\"\u201c\u201d\u201e]"
+    r"[\"\u201c\u201d\u201e\u00ab\u00bb][^\"\u201c\u201d\u201e\u00ab\u00bb]*"
+    r"[\"\u201c\u201d\u201e\u00ab\u00bb]"
 )
 _SPEAKER = re.compile(
     r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b|\b[A-Z][a-z]+", re.UNICODE
@@ -111,6 +125,11 @@ def first_word(text: str) -> str:
 def quote_marks(text: str) -> int:
     """Double quotation marks in ``text``, straight and curly together."""
     return sum(text.count(mark) for mark in _QUOTES)
+
+
+def has_quote(text: str) -> bool:
+    """Whether ``text`` holds quoted speech (a double quotation mark of any style)."""
+    return any(mark in text for mark in _QUOTES)
 
 
 def fragment_reason(text: str) -> FragmentReason | None:
@@ -147,10 +166,14 @@ def self_contained(text: str) -> bool:
     if not words:
         return True
     head = words[0].lower()
+    if head == "those" and len(words) > 1 and words[1].lower() in _GENERIC_THOSE:
+        return True  # "Those who ...", "Those in rural areas ...": people, not a referent
     if head in {"this", "that", "these", "those"} and len(words) > 1:
         return words[1].lower() in TIME_WORDS
     if head == "it":
         return _EXPLETIVE_IT.match(stripped) is not None
+    if head in {"his", "her", "their", "its"}:
+        return _CATAPHORA.match(stripped[:1].lower() + stripped[1:]) is not None
     return len(words) > 1 and (head, words[1].lower()) in _TIME_PHRASES
 
 
@@ -197,27 +220,68 @@ def _reads(text: str, openers: bool) -> bool:
     return not openers or opener(text) is None
 
 
+Place = tuple[int, int]
+"""(article index, position) of a sentence."""
+
+
+def leads(texts: Sequence[str], places: Sequence[Sequence[Place]]) -> npt.NDArray[np.int64]:
+    """For each sentence, the sentence it may only follow.
+
+    Args:
+        texts: The candidate sentences.
+        places: Each candidate's places: its own (article, position), then those of
+            its copies in other articles.
+
+    Returns:
+        Shape (n_sentences,): -1 when the sentence has no :func:`opener`; else the
+        candidate that stands right before it in one of its articles, or -2 when no
+        such sentence is a candidate (the sentence is then never chosen).
+    """
+    where = _where(places, range(len(places)))
+    found = np.full(len(texts), -1, dtype=np.int64)
+    for index, text in enumerate(texts):
+        if opener(text) is not None:
+            before = _before(places[index], where)
+            found[index] = -2 if before is None else before
+    return found
+
+
+def _where(places: Sequence[Sequence[Place]], indices: Iterable[int]) -> dict[Place, int]:
+    """Which of ``indices`` stands at each place."""
+    return {place: index for index in indices for place in places[index]}
+
+
+def _before(own: Sequence[Place], where: dict[Place, int]) -> int | None:
+    """The sentence right before one of ``own`` places, first place first."""
+    for article, position in own:
+        before = where.get((article, position - 1))
+        if before is not None:
+            return before
+    return None
+
+
 def keep_readable(
     chosen: Sequence[int],
     values: npt.NDArray[np.float64],
     texts: Sequence[str],
-    spans: Sequence[tuple[int, int]],
+    places: Sequence[Sequence[Place]],
     *,
     openers: bool = True,
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """The choice without what does not read on its own, in the order chosen.
 
     A fragment and a lone quote go. A sentence with a dangling opener stays only when
-    the sentence before it in its article (``spans``: article and position of each
-    candidate) is chosen too; it is then placed right after that one. Selection does
-    not prefer such sentences (:func:`readable` is its eligibility), so they come in only
-    when the fill adds them beside their predecessor. With ``openers`` False only
-    fragments and lone quotes go.
+    the sentence before it in its article (``places``, as for :func:`leads`) is
+    chosen too; it is then placed right after that one. Coverage
+    selection chooses such a sentence only with that one (:func:`leads`, the pairs of
+    :func:`.coverage.greedy_cover`), so here it is only placed; ``score`` selection
+    may choose it alone, and then it goes. With ``openers`` False only fragments and
+    lone quotes go.
 
     Returns:
         ``(chosen, values)``, ``values`` kept in step with ``chosen``.
     """
-    where = {spans[index]: index for index in chosen}
+    where = _where(places, chosen)
     order: list[int] = []
     kept: list[float] = []
     for index, value in zip(chosen, values.tolist(), strict=True):
@@ -228,8 +292,7 @@ def keep_readable(
             order.append(index)
             kept.append(value)
             continue
-        article, position = spans[index]
-        before = where.get((article, position - 1))
+        before = _before(places[index], where)
         if before is not None and before in order:
             slot = order.index(before) + 1
             order.insert(slot, index)
@@ -246,12 +309,15 @@ __all__ = [
     "TIME_WORDS",
     "FragmentReason",
     "OpenerKind",
+    "Place",
     "first_word",
     "fragment_reason",
+    "has_quote",
     "is_fragment",
     "is_lone_quote",
     "is_row",
     "keep_readable",
+    "leads",
     "opener",
     "quote_marks",
     "readable",

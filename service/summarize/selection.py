@@ -9,7 +9,7 @@ the same thing: they neither reach the support threshold nor share a citation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +26,6 @@ from .coverage import (
     content_stems,
     expected_token_matches,
     greedy_cover,
-    is_dangling,
-    is_quote,
     min_articles_for,
     rouge_words,
     word_pairs,
@@ -36,9 +34,10 @@ from .focus import Focus, concept_focus
 from .models import SummaryOptions
 from .params import SelectionParams
 from .ranking import Ranking
-from .readability import keep_readable, readable
+from .readability import Place, has_quote, keep_readable, leads, opener, readable
 from .redundancy import select_diverse
 from .segmentation import count_words
+from .update import Update
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -66,6 +65,7 @@ def select_sentences(
     focus: Focus | None,
     options: SummaryOptions,
     params: SelectionParams,
+    update: Update | None = None,
 ) -> Choice:
     """Choose the summary.
 
@@ -78,11 +78,18 @@ def select_sentences(
             caller passes ``params.focused(...)`` with it.
         options: The budgets.
         params: Selection's parameters.
+        update: With known articles, what is news to the reader: only news is
+            chosen, its corrections of what the reader knows first; the concepts
+            the known articles hold weigh ``params.known_factor``.
     """
     word_counts = [count_words(text) for text in candidates.texts]
     if params.method == "score":
+        scores = ranking.scores
+        if update is not None:
+            # Corrections first, then the rest of the news; nothing the reader knows.
+            scores = np.where(update.eligible, scores + update.changed * scores.max(), -1.0)
         chosen = select_diverse(
-            ranking.scores,
+            scores,
             ranking.graph,
             word_counts,
             max_sentences=options.max_sentences,
@@ -90,11 +97,15 @@ def select_sentences(
             max_overlap=ranking.threshold,
             same_claim=ranking.same_claim,
         )
+        if update is not None:
+            chosen = [index for index in chosen if update.eligible[index]]
         chosen, _ = keep_readable(
             chosen, ranking.scores[chosen], candidates.texts, _places(candidates)
         )
         return Choice(chosen, ranking.scores)
-    cover = _coverage_problem(candidates, word_counts, ranking, lexical, focus, options, params)
+    cover = _coverage_problem(
+        candidates, word_counts, ranking, lexical, focus, options, params, update
+    )
     chosen, values = greedy_cover(
         cover,
         max_words=options.max_words,
@@ -117,18 +128,18 @@ def _coverage_problem(
     focus: Focus | None,
     options: SummaryOptions,
     params: SelectionParams,
+    update: Update | None = None,
 ) -> Cover:
     """The concepts, terms and constraints coverage selection chooses under."""
     # ROUGE's tokens, cut once for the concepts and for the expected-matches term.
     tokens = [rouge_words(text) for text in candidates.texts]
     # Per origin, a wire story's copies in other outlets count as one source.
     units = candidates.origin_of if params.per_origin else candidates.article_of
-    concepts, weights = concept_matrix(
-        [word_pairs(words, stems) for words, stems in tokens],
-        units,
-        _concept_rules(units, focus, params),
-        position=candidates.positions,
-    )
+    pairs = [word_pairs(words, stems) for words, stems in tokens]
+    rules = _concept_rules(units, focus, params)
+    if update is not None:
+        pairs, units, rules = _news_concepts(pairs, units, rules, update, params)
+    concepts, weights = concept_matrix(pairs, units, rules, position=candidates.positions)
     if focus is not None and params.focus_concept_weight > 0:
         weights = weights * (
             1.0 + params.focus_concept_weight * concept_focus(concepts, focus.weights)
@@ -142,8 +153,14 @@ def _coverage_problem(
     eligible = (np.asarray(word_counts) >= params.min_words) & ~cleaner_twin(
         candidates.quality, ranking.same_claim
     )
-    # No fragment, lone quote, and with exclude_dangling no opener pointing back.
-    eligible &= readable(candidates.texts, openers=params.exclude_dangling)
+    # No fragment or lone quote; with exclude_dangling, a sentence opening on a word
+    # that points back only right after the sentence before it in its article.
+    eligible &= readable(candidates.texts, openers=False)
+    before = None
+    if params.exclude_dangling:
+        before = leads(candidates.texts, _places(candidates))
+        eligible &= before != -2
+        before = np.maximum(before, -1)
     return Cover(
         concepts,
         weights,
@@ -159,12 +176,53 @@ def _coverage_problem(
         ),
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
+        leads=before,
+        allowed=None if update is None else update.eligible,
+        first=() if update is None else _corrections(update, scores),
     )
 
 
-def _places(candidates: Candidates) -> list[tuple[int, int]]:
-    """(article, position) of each candidate: where its predecessor stands."""
-    return [(span.article_index, span.position) for span in candidates.spans]
+def _news_concepts(
+    pairs: list[list[tuple[str, str]]],
+    units: npt.NDArray[np.int64],
+    rules: ConceptRules,
+    update: Update,
+    params: SelectionParams,
+) -> tuple[list[list[tuple[str, str]]], npt.NDArray[np.int64], ConceptRules]:
+    """The concepts of an update: those of the new articles, counted over them only
+    (their share, their number), and those a known article holds are known."""
+    known = update.known
+    read = {pair for index in np.flatnonzero(known).tolist() for pair in pairs[index]}
+    news: list[list[tuple[str, str]]] = [
+        [] if known[index] else found for index, found in enumerate(pairs)
+    ]
+    fresh = units[~known]
+    # Known sentences hold no concept; their unit is one of the new ones, so that only
+    # the new articles count in the concepts' share.
+    units = np.where(known, fresh[0], units) if len(fresh) else units
+    rules = replace(
+        rules,
+        min_articles=min_articles_for(len(np.unique(fresh)), params.min_share),
+        known=frozenset(read),
+        known_factor=params.known_factor,
+    )
+    return news, units, rules
+
+
+def _corrections(update: Update, scores: FloatArray) -> list[int]:
+    """The new sentences that correct a known one, best ranked first."""
+    changed = np.flatnonzero(update.changed)
+    order = changed[np.lexsort((changed, -scores[changed]))]
+    return [int(index) for index in order]
+
+
+def _places(candidates: Candidates) -> list[tuple[Place, ...]]:
+    """(article, position) of each candidate and of its copies: where the sentence it
+    may follow stands."""
+    return [
+        tuple((span.article_index, span.position) for span in candidates.spans_of(index))
+        for index in range(len(candidates))
+    ]
 
 
 def _concept_rules(
@@ -190,10 +248,12 @@ def _gain_factor(
     a focus, so does low relevance. None when every factor is 1."""
     factor = None
     if params.quote_factor != 1.0:
-        quotes = np.fromiter((is_quote(text) for text in texts), dtype=bool, count=len(texts))
+        quotes = np.fromiter((has_quote(text) for text in texts), dtype=bool, count=len(texts))
         factor = np.where(quotes, params.quote_factor, 1.0)
     if params.dangling_factor != 1.0:
-        hit = np.fromiter((is_dangling(text) for text in texts), dtype=bool, count=len(texts))
+        hit = np.fromiter(
+            (opener(text) is not None for text in texts), dtype=bool, count=len(texts)
+        )
         factor = (1.0 if factor is None else factor) * np.where(hit, params.dangling_factor, 1.0)
     if focus is not None and params.focus_gain_floor < 1.0:
         floor = params.focus_gain_floor

@@ -233,7 +233,7 @@ def test_semantic_without_encoder_is_503(app: Flask, client: FlaskClient, path: 
     response = client.post(path, json=story_payload(similarity="semantic"))
     assert response.status_code == 503
     assert response.get_json()["type"] == PROBLEMS + "encoder-unavailable"
-    assert int(response.headers["Retry-After"]) > 0  # openapi.yaml: an integer of seconds
+    assert response.headers["Retry-After"] == "30"  # README and openapi.yaml: 30 s
     assert client.get("/readyz").status_code == 503
     lexical = client.post(path, json=story_payload(similarity="lexical"))
     assert lexical.status_code == 200

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.builders import story_payload
-from tests.servers import gunicorn
+from tests.servers import lexical_two_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTED = (
@@ -87,13 +87,7 @@ def _get(url: str, body: bytes | None = None) -> tuple[int, str]:
 def test_metrics_merge_across_two_real_gunicorn_workers(tmp_path: Path) -> None:
     body = json.dumps(story_payload()).encode()
     sent = 24
-    with gunicorn(
-        tmp_path,
-        ready="/healthz",
-        WEB_CONCURRENCY="2",
-        SUMMARIZER_LOAD_MODEL="false",
-        SUMMARIZER_DEFAULT_SIMILARITY="lexical",
-    ) as base:
+    with lexical_two_workers(tmp_path) as base:
         with ThreadPoolExecutor(max_workers=6) as pool:
             statuses = list(pool.map(lambda _: _get(f"{base}/v1/summaries", body)[0], range(sent)))
         assert statuses == [200] * sent

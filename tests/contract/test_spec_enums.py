@@ -8,6 +8,7 @@ from service.api.schemas import MAX_CLAIMS
 from service.config import Settings
 from service.summarize import (
     DISAGREEMENT_KINDS,
+    NOVELTIES,
     ORDERS,
     RELATIONS,
     SIMILARITY_KINDS,
@@ -29,6 +30,15 @@ def test_spec_enums_are_the_summariser_constants(spec: dict[str, Any]) -> None:
     assert options["similarity"]["default"] in SIMILARITY_KINDS
     assert schemas["Citation"]["properties"]["relation"]["enum"] == list(RELATIONS)
     assert schemas["Disagreement"]["properties"]["kind"]["enum"] == list(DISAGREEMENT_KINDS)
+    assert schemas["Novelty"]["enum"] == list(NOVELTIES)
+    sentence_novelty = schemas["SummarySentence"]["properties"]["novelty"]["enum"]
+    assert sentence_novelty == [kind for kind in NOVELTIES if kind != "known"]
+    assert schemas["Claim"]["properties"]["novelty"] == {"$ref": "#/components/schemas/Novelty"}
+    for name in ("SummaryOptions", "ClaimOptions"):
+        update = schemas[name]["properties"]
+        assert update["known"] == {"$ref": "#/components/schemas/Known"}
+        assert update["since"] == {"$ref": "#/components/schemas/Since"}
+    assert schemas["Known"]["maxItems"] == Settings().max_articles
 
 
 def test_spec_claim_options_are_the_service_bounds(spec: dict[str, Any]) -> None:

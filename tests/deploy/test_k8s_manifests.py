@@ -147,7 +147,7 @@ def test_settings_come_from_the_config_map() -> None:
         assert isinstance(value, str)
     assert int(config_map["data"]["WEB_CONCURRENCY"]) <= int(
         _container()["resources"]["limits"]["cpu"]
-    ), "more sync workers than CPUs only adds contention"
+    ), "more workers than CPUs only adds contention"
 
 
 def test_selectors_match_the_pods() -> None:

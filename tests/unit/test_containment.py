@@ -98,3 +98,62 @@ def test_containment_counts_the_neighbouring_unit_of_a_cut_sentence() -> None:
     assert contained(sentence, first, [second]) == pytest.approx((0.5 + 1.0) / 2)
     assert contained(sentence, first, [second]) >= CONTAINMENT
     assert contained({"bridge", "close"}, first, [second]) == 0.0  # too short to match
+
+
+def _every_pair(graph, candidates, where, threshold):  # type: ignore[no-untyped-def]
+    """The plain loop over every unit and every clean sentence (the filter's reference)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from service.summarize.containment import _neighbours
+    from service.summarize.similarity import tokenize
+
+    run_on = candidates.run_on[where]
+    stems = [set(tokenize(candidates.texts[i])) for i in where.tolist()]
+    article_of = candidates.article_of[where]
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for unit in np.flatnonzero(run_on).tolist():
+        neighbours = _neighbours(candidates, int(where[unit]))
+        for clean in np.flatnonzero(~run_on & (article_of != article_of[unit])).tolist():
+            score = contained(stems[clean], stems[unit], neighbours)
+            key = (clean, int(article_of[unit]))
+            if score >= CONTAINMENT and score > best.get(key, (0.0, -1))[0]:
+                best[key] = (score, unit)
+    m = graph.shape[0]
+    if not best:
+        return sp.csr_matrix(graph)
+    values = threshold + (1 - threshold) * (
+        np.array([s for s, _ in best.values()]) - CONTAINMENT
+    ) / (1 - CONTAINMENT)
+    found = sp.csr_matrix(
+        (values, ([u for _, u in best.values()], [c for c, _ in best])), shape=(m, m)
+    )
+    return sp.csr_matrix(sp.csr_matrix(graph).maximum(found).maximum(found.T))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_prefix_filter_finds_every_match_the_plain_loop_finds(seed: int) -> None:
+    import random
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from service.summarize.candidates import ArticleCache, find_candidates
+    from service.summarize.containment import with_containment
+    from service.summarize.params import SegmentationParams
+
+    rng = random.Random(seed)
+    articles = [Article(id="wire", text="\n".join(WIRE)), Article(id="daily", text="\n".join(DAILY))]
+    for copy in range(4):  # run-on copies, some with words swapped or sentences dropped
+        kept = [s for s in WIRE if rng.random() > 0.2]
+        words = strip(" ".join(kept)).split()
+        for place in rng.sample(range(len(words)), k=3 * copy):
+            words[place] = rng.choice(["harbour", "lorry", "market", "council", "river"])
+        articles.append(Article(id=f"runon{copy}", text=" ".join(words)))
+    candidates = find_candidates(articles, SegmentationParams(), ArticleCache(0))
+    where = np.arange(len(candidates))
+    graph = sp.csr_matrix((len(candidates), len(candidates)))
+    fast = with_containment(graph, candidates, where, 0.3)
+    plain = _every_pair(graph, candidates, where, 0.3)
+    assert fast.nnz > 0
+    assert (fast != plain).nnz == 0
