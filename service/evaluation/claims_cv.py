@@ -18,7 +18,6 @@ ranking stage calls is patched in this process); nothing is written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +41,7 @@ from service.evaluation.claims_check import (
     format_report,
     load_encoder_once,
     make_plan,
+    write_figures,
 )
 from service.evaluation.train_pairs import fit, pair_rows, sentence_groups
 from service.summarize.pairs import PairModel
@@ -140,10 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.folds}-fold held-out (GroupKFold by sentence), seed {args.seed}:\n")
     print(format_report(plan, runs, reference))
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        figures = figures_json(plan, runs, reference)
-        figures["options"] = {"folds": args.folds, "sample": args.sample, "seed": args.seed}
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        options = {"folds": args.folds, "sample": args.sample, "seed": args.seed}
+        write_figures(args.json, figures_json(plan, runs, reference), options)
     return 0
 
 
