@@ -13,7 +13,8 @@ support (:func:`agreement.disagreement` decides). A changed value lowers similar
 ("12 people" / "15 people" share fewer words), so a dissent is looked for down to a
 topic floor, the similarity of two sentences on one topic, and further down to
 :data:`FRAME_FLOOR` for two sentences that share most of their words
-(:data:`FRAME_OVERLAP`), while support still needs the threshold (or the pair model).
+(:data:`FRAME_OVERLAP`) and differ in a figure, a date or polarity
+(:data:`FRAME_KINDS`), while support still needs the threshold (or the pair model).
 """
 
 from __future__ import annotations
@@ -122,9 +123,7 @@ def find_agreeing_support(
         key = (row, int(articles[column]))
         if key in settled:
             continue
-        if value < rule[0] and not _shares_frame(words, texts, row, column):
-            continue
-        conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
+        conflict = _conflict(words, texts, row, column, framed=value < rule[0])
         if conflict is None and not _says_same(judge, texts[row], texts[column], value, rule):
             continue  # another claim, or under the floor (a shared frame: a dissent only)
         if conflict is None:
@@ -136,6 +135,26 @@ def find_agreeing_support(
     for (row, _), found in sorted(doubted.items()):
         dissent[row].append(found)
     return support, dissent
+
+
+FRAME_KINDS = frozenset({"number", "date", "negation"})
+"""Kinds of dissent looked for under the topic floor: two sentences that share a frame
+but name other people ("President Vladimir Putin" / "French President Francois
+Hollande") are more often two claims than one claim with another name."""
+
+
+def _conflict(
+    words: dict[int, frozenset[str]], texts: Sequence[str], row: int, column: int, *,
+    framed: bool,
+) -> Conflict | None:  # fmt: skip
+    """How two sentences disagree, if they do; for a pair under the topic floor
+    (``framed``), only when they share a frame and in one of :data:`FRAME_KINDS`."""
+    if texts[row] == texts[column] or (framed and not _shares_frame(words, texts, row, column)):
+        return None
+    conflict = _disagreement(texts[row], texts[column])
+    if framed and conflict is not None and conflict.kind not in FRAME_KINDS:
+        return None
+    return conflict
 
 
 def _shares_frame(

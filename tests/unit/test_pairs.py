@@ -96,3 +96,18 @@ def test_a_dissent_under_the_topic_floor_needs_a_shared_frame() -> None:
 
     assert [(d.sentence, d.conflict.kind) for d in dissent[0]] == [(1, "number")]
     assert support[0] == []  # a shared frame is never support under the floor
+
+
+def test_under_the_topic_floor_another_name_is_no_dissent() -> None:
+    texts = [
+        "The talks followed a visit by President Anton Varga to the harbour city.",
+        "The talks followed a visit by French President Marc Lune to the harbour city.",
+    ]
+    matrix = np.array([[0.0, 0.2], [0.2, 0.0]])  # under the 0.3 floor, above FRAME_FLOOR
+    similarity, articles = sp.csr_matrix(matrix), np.array([0, 1], dtype=np.int64)
+
+    _, dissent = find_agreeing_support(similarity, articles, texts, threshold=0.45, floor=0.3)
+    _, on_topic = find_agreeing_support(similarity, articles, texts, threshold=0.45, floor=0.15)
+
+    assert dissent == [[], []]
+    assert [d.conflict.kind for d in on_topic[0]] == ["entity"]  # at the floor it is one
