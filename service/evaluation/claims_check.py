@@ -536,6 +536,12 @@ def figures_json(
     }
 
 
+def write_figures(path: Path, figures: dict[str, Any], options: dict[str, Any]) -> None:
+    """``--json``: the figures and the options that produced them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**figures, "options": options}, indent=2) + "\n")
+
+
 def _similarities(raw: str) -> list[str]:
     """``--similarity``: a comma-separated list of similarity kinds."""
     kinds = [kind.strip() for kind in raw.split(",") if kind.strip()]
@@ -584,10 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference = baselines(plan, semantic)
     print(format_report(plan, runs, reference))
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        figures = figures_json(plan, runs, reference)
-        figures["options"] = {"limit": args.limit, "sample": args.sample, "seed": args.seed}
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        options = {"limit": args.limit, "sample": args.sample, "seed": args.seed}
+        write_figures(args.json, figures_json(plan, runs, reference), options)
     return 0
 
 

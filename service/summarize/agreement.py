@@ -53,6 +53,7 @@ SPELLING = 0.75
 """Least character similarity (difflib ratio) of two spellings of one name."""
 
 MAX_REGION = 4
+ALIGNED_REGION = 2
 """Most tokens either side of an aligned difference still read as the same slot."""
 
 FACTS_MEMO = 8_192
@@ -886,7 +887,11 @@ def _negative(tokens: Sequence[Token], first: int, last: int, *, strong: bool = 
 
 
 def _negated_slot(
-    negated: Facts, plain: Facts, region: tuple[int, int], counterpart: tuple[int, int]
+    negated: Facts,
+    plain: Facts,
+    region: tuple[int, int],
+    counterpart: tuple[int, int],
+    max_region: int = MAX_REGION,
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Token spans of a cue in ``region`` of ``negated`` and what ``plain`` says there.
 
@@ -902,7 +907,7 @@ def _negated_slot(
     cues = [cue for cue in negated.cues if start <= cue.first and cue.last < stop]
     if not cues or _negative(plain.tokens, other_start, other_stop):
         return None
-    if stop - start > MAX_REGION or other_stop - other_start > MAX_REGION:
+    if stop - start > max_region or other_stop - other_start > max_region:
         return None
     if other_start == other_stop:
         extra = [
@@ -919,20 +924,36 @@ def _negated_slot(
     return (start, stop), (other_start, other_stop)
 
 
-def _negation_conflict(a: Facts, b: Facts) -> Conflict | None:
-    """A negation cue in one sentence about what the other, with no cue, asserts."""
+def _inserted_negation(a: Facts, b: Facts) -> Conflict | None:
+    """A negation cue inserted into text the two sentences share ("was hurt" / "was not
+    hurt"): the plainest contradiction, reported before a figure or a date they also
+    differ on."""
+    return _negation_conflict(a, b, inserted_only=True)
+
+
+def _negation_conflict(a: Facts, b: Facts, *, inserted_only: bool = False) -> Conflict | None:
+    """A negation cue in one sentence about what the other, with no cue, asserts (with
+    ``inserted_only``, only a cue inserted into aligned text)."""
     if bool(a.cues) == bool(b.cues):
         return None
     negated, plain = (a, b) if a.cues else (b, a)
     # "lost their sense of time" / "no longer had any sense of time": a word of
-    # negative sense anywhere in the plain sentence may carry the same meaning.
-    if _negative(plain.tokens, 0, len(plain.tokens), strong=True):
+    # negative sense anywhere in the plain sentence may carry the same meaning, unless
+    # the negated sentence has it too ("held without bail" / "not held without bail").
+    shared = set(negated.words)
+    if any(
+        _negative(plain.tokens, k, k + 1, strong=True)
+        for k, token in enumerate(plain.tokens)
+        if token.norm not in shared
+    ):
         return None
     slots = None
+    limit = ALIGNED_REGION if inserted_only else MAX_REGION
     for tag, i1, i2, j1, j2 in _opcodes(negated.words, plain.words):
         if tag != "equal":
-            slots = slots or _negated_slot(negated, plain, (i1, i2), (j1, j2))
-    slots = slots or _negated_scope(negated, plain)
+            slots = slots or _negated_slot(negated, plain, (i1, i2), (j1, j2), limit)
+    if not inserted_only:
+        slots = slots or _negated_scope(negated, plain)
     if slots is None:
         return None
     if negated is a:
@@ -1150,6 +1171,7 @@ def _token_conflict(
 
 
 _CHECKS: tuple[Callable[[Facts, Facts], Conflict | None], ...] = (
+    _inserted_negation,
     _number_conflict,
     _date_conflict,
     _negation_conflict,

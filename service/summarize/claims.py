@@ -11,6 +11,7 @@ that holds it, so no sentence is in two claims.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -49,7 +50,8 @@ def map_claims(
         encoder: Sentence encoder, needed for semantic and hybrid similarity. It sees
             the shortlist a summary of ``max_claims`` sentences would give it.
         max_sentences_considered: Refuse inputs with more sentences than this.
-        params: Every stage's parameters.
+        params: Every stage's parameters; the claim map decides "same claim" with the
+            pair model (``graph.pair_model`` is set here).
         article_cache: Cuts of articles seen before; None cuts every article afresh.
 
     Returns:
@@ -71,7 +73,7 @@ def map_claims(
         SummaryOptions(max_sentences=options.max_claims, similarity=options.similarity),
         encoder=encoder,
         max_sentences_considered=max_sentences_considered,
-        params=params,
+        params=replace(params, graph=replace(params.graph, pair_model=True)),
         article_cache=article_cache,
     )
     update = None if reader is None else find_update(ranked.candidates, ranked.ranking, reader)

@@ -85,6 +85,10 @@ class GraphParams:
             polarity) is listed as a disagreement, though too far to support (a
             changed value lowers similarity). At most the support threshold.
         support_weight: How much each extra supporting article raises a score.
+        pair_model: Whether the "same claim" pair model (:mod:`.pairs`), not the
+            support threshold, decides that two agreeing sentences of different
+            articles at least the topic floor similar say the same thing (the claim
+            map sets it; summaries keep the threshold).
     """
 
     stage: ClassVar[str] = "graph"
@@ -101,6 +105,7 @@ class GraphParams:
     topic_floor_semantic: float = 0.55
     topic_floor_hybrid: float = 0.3
     support_weight: float = 0.5
+    pair_model: bool = False
 
     def __post_init__(self) -> None:
         _require(self.stage, "lexical_weight", self.lexical_weight, 0.0, 1.0)

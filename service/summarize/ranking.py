@@ -20,9 +20,10 @@ from .candidates import Candidates
 from .centrality import lexrank_scores
 from .containment import with_containment
 from .focus import Focus, focused_prior, lexical_relevance
+from .pairs import PairModel, load_pair_model
 from .params import GraphParams, QueryParams
 from .similarity import similarity_graph, tfidf_vectors, tokenize
-from .support import Dissent, find_agreeing_support
+from .support import Dissent, SupportRule, find_agreeing_support
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -116,14 +117,13 @@ def rank_lexically(
         min_similarity=params.min_similarity,
         keep_above=threshold,
     )
-    return rank(
-        graph,
-        walk,
-        candidates,
-        threshold=threshold,
-        support_weight=params.support_weight,
-        floor=params.topic_floor_lexical,
-    )
+    rule = SupportRule(threshold, params.topic_floor_lexical, pair_judge(params, "lexical"))
+    return rank(graph, walk, candidates, rule=rule, support_weight=params.support_weight)
+
+
+def pair_judge(params: GraphParams, kind: str) -> PairModel | None:
+    """The pair model of similarity ``kind`` when ``params`` ask for it and one ships."""
+    return load_pair_model(kind) if params.pair_model else None
 
 
 def rank(
@@ -131,11 +131,10 @@ def rank(
     walk: Walk,
     candidates: Candidates,
     *,
-    threshold: float,
+    rule: SupportRule,
     support_weight: float,
     fallback: Ranking | None = None,
     index: IntArray | None = None,
-    floor: float | None = None,
 ) -> Ranking:
     """Centrality raised by independent support, over one graph.
 
@@ -144,15 +143,14 @@ def rank(
             ``index`` names), shape (m, m).
         walk: The walk's jump weights, shape (m,), and jump probability.
         candidates: Every candidate sentence.
-        threshold: Similarity at which two sentences say the same thing.
+        rule: When two sentences say the same thing (its threshold, the topic floor
+            down to which a dissent is looked for, the pair model).
         support_weight: How much each extra independent source raises a score.
         fallback: The lexical ranking of every sentence, when ``graph`` covers a
             shortlist: an article this graph finds no match in (neither agreeing nor
             disagreeing) may still support a sentence through a lexical match.
         index: Where this graph's sentences stand among all (with a shortlist);
             ``same_claim`` and ``dissent`` are in that index space anyway.
-        floor: Similarity at which two sentences are on one topic: a dissent is
-            looked for down to it (``threshold`` when None).
 
     Returns:
         The ranking, in this graph's index space (but ``same_claim`` and ``dissent``).
@@ -161,10 +159,11 @@ def rank(
     article_of = candidates.article_of[where]
     centrality = lexrank_scores(graph, prior=walk.jump, damping=walk.damping) * len(walk.jump)
     matches, dissents = find_agreeing_support(
-        with_containment(graph, candidates, where, threshold),
+        with_containment(graph, candidates, where, rule.threshold),
         article_of, [candidates.texts[i] for i in where.tolist()],
-        threshold=threshold,
-        floor=floor,
+        threshold=rule.threshold,
+        floor=rule.floor,
+        judge=rule.judge,
     )
     same_claim: list[list[int]] = []
     similarity_to: list[list[float]] = []
@@ -180,7 +179,7 @@ def rank(
     independent = independent_support(candidates, where, same_claim)
     scores = centrality * candidates.quality[where] * (1.0 + support_weight * (independent - 1))
     return Ranking(
-        graph, article_of, centrality, scores, same_claim, similarity_to, dissent, threshold
+        graph, article_of, centrality, scores, same_claim, similarity_to, dissent, rule.threshold
     )
 
 

@@ -22,8 +22,9 @@ from .candidates import Candidates
 from .focus import Focus, semantic_relevance
 from .models import SimilarityKind
 from .params import GraphParams, QueryParams
-from .ranking import Ranking, Walk, lift, rank
+from .ranking import Ranking, Walk, lift, pair_judge, rank
 from .similarity import similarity_graph
+from .support import SupportRule
 
 
 class Encoder(Protocol):
@@ -121,11 +122,10 @@ def rerank(
         graph,
         walk,
         candidates,
-        threshold=threshold,
+        rule=SupportRule(threshold, params.topic_floor(kind), pair_judge(params, kind)),
         support_weight=params.support_weight,
         fallback=fallback,
         index=shortlist,
-        floor=params.topic_floor(kind),
     )
     return lift(local, shortlist, fallback)
 

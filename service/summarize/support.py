@@ -6,6 +6,15 @@ quote in an article that lost its punctuation) semantically. Each sentence's
 group is itself plus, from every other article, its most similar sentence
 above the threshold; the group's size in articles is its support, and the
 group becomes the citations of the sentence if it is chosen.
+
+Similar is not the same: "The quake killed 12 people" and "The quake killed 15
+people" are close in any graph, but the second contradicts the first, so it is no
+support (:func:`agreement.disagreement` decides). A changed value lowers similarity
+("12 people" / "15 people" share fewer words), so a dissent is looked for down to a
+topic floor, the similarity of two sentences on one topic, and further down to
+:data:`FRAME_FLOOR` for two sentences that share most of their words
+(:data:`FRAME_OVERLAP`) and differ in a figure, a date or polarity
+(:data:`FRAME_KINDS`), while support still needs the threshold (or the pair model).
 """
 
 from __future__ import annotations
@@ -19,10 +28,20 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .agreement import Conflict, disagreement
+from .pairs import PairModel
+from .similarity import tokenize
 
 # Pairs seen before (a feed re-sends most of a story) are not compared again: the verdict
 # is a pure function of the two texts. About 200 bytes a pair, besides the texts.
 _disagreement = lru_cache(maxsize=100_000)(disagreement)
+
+
+FRAME_FLOOR = 0.1
+"""Least similarity of a dissent whose sentences share a claim's frame (when a topic
+floor is given): changed figures can take two sentences of one claim under the floor."""
+
+FRAME_OVERLAP = 0.3
+"""Least share of each sentence's content words the other holds, for a shared frame."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +61,22 @@ class Dissent:
     conflict: Conflict
 
 
+@dataclass(frozen=True, slots=True)
+class SupportRule:
+    """When two agreeing sentences of different articles say the same thing, and how far
+    down a dissent is looked for: the arguments of :func:`find_agreeing_support`.
+
+    Attributes:
+        threshold: Least similarity of two sentences that say the same thing.
+        floor: Similarity of two sentences on one topic, or None.
+        judge: The "same claim" pair model, or None for the bare ``threshold``.
+    """
+
+    threshold: float
+    floor: float | None = None
+    judge: PairModel | None = None
+
+
 def find_agreeing_support(
     similarity: sp.csr_matrix,
     articles: npt.NDArray[np.int64],
@@ -49,28 +84,26 @@ def find_agreeing_support(
     *,
     threshold: float,
     floor: float | None = None,
+    judge: PairModel | None = None,
 ) -> tuple[list[list[Match]], list[list[Dissent]]]:
     """For each sentence, the best agreeing match in every other article above
     ``threshold``, and the articles with no such match but a sentence above ``floor``
     that disagrees with it.
 
-    Similar is not the same: "The quake killed 12 people" and "The quake killed 15
-    people" are close in any graph, but the second contradicts the first, so it is
-    no support (:func:`agreement.disagreement` decides). An article supports a
-    sentence through its most similar sentence that agrees; an article whose similar
-    sentences all disagree is a dissent, through the most similar of them.
-
-    A changed value lowers similarity ("12 people" / "15 people" share fewer words),
-    so a dissent is looked for down to ``floor``, the similarity of two sentences on
-    one topic, while support still needs ``threshold``.
+    An article supports a sentence through its most similar sentence that agrees; an
+    article whose similar sentences all disagree is a dissent, through the most similar
+    of them (the module's docstring says why and how far down a dissent is looked for).
 
     Args:
         similarity: Symmetric sentence similarity, shape (n_sentences, n_sentences).
         articles: Article index of each sentence, shape (n_sentences,).
         texts: Each sentence's text.
         threshold: Least similarity of two sentences that say the same thing, in (0, 1].
-        floor: Least similarity of a dissent, in (0, ``threshold``]; ``threshold``
-            when None.
+        floor: Similarity of two sentences on one topic, in (0, ``threshold``]: a
+            dissent is looked for down to it (to :data:`FRAME_FLOOR` for a shared
+            frame); ``threshold``, and no dissent under it, when None.
+        judge: The "same claim" pair model: when given, it (not ``threshold``) decides
+            whether two agreeing sentences at least ``floor`` similar say the same thing.
 
     Returns:
         ``(support, dissent)``: for each sentence, its agreeing matches and its
@@ -79,19 +112,20 @@ def find_agreeing_support(
     Raises:
         ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
+    rule = (threshold if floor is None else floor, threshold)  # (on topic, same claim)
     rows, columns, values = _ranked_edges(similarity, articles, threshold, floor)
-    n = similarity.shape[0]
-    support: list[list[Match]] = [[] for _ in range(n)]
-    dissent: list[list[Dissent]] = [[] for _ in range(n)]
+    words: dict[int, frozenset[str]] = {}
+    support: list[list[Match]] = [[] for _ in range(similarity.shape[0])]
+    dissent: list[list[Dissent]] = [[] for _ in range(similarity.shape[0])]
     settled: set[tuple[int, int]] = set()  # (row, article) with a supporting match
     doubted: dict[tuple[int, int], Dissent] = {}
     for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
         key = (row, int(articles[column]))
         if key in settled:
             continue
-        conflict = None if texts[row] == texts[column] else _disagreement(texts[row], texts[column])
-        if conflict is None and value < threshold:
-            continue  # on the topic, but not close enough to support
+        conflict = _conflict(words, texts, row, column, framed=value < rule[0])
+        if conflict is None and not _says_same(judge, texts[row], texts[column], value, rule):
+            continue  # another claim, or under the floor (a shared frame: a dissent only)
         if conflict is None:
             settled.add(key)
             doubted.pop(key, None)
@@ -103,19 +137,67 @@ def find_agreeing_support(
     return support, dissent
 
 
+FRAME_KINDS = frozenset({"number", "date", "negation"})
+"""Kinds of dissent looked for under the topic floor: two sentences that share a frame
+but name other people ("President Vladimir Putin" / "French President Francois
+Hollande") are more often two claims than one claim with another name."""
+
+
+def _conflict(
+    words: dict[int, frozenset[str]], texts: Sequence[str], row: int, column: int, *,
+    framed: bool,
+) -> Conflict | None:  # fmt: skip
+    """How two sentences disagree, if they do; for a pair under the topic floor
+    (``framed``), only when they share a frame and in one of :data:`FRAME_KINDS`."""
+    if texts[row] == texts[column] or (framed and not _shares_frame(words, texts, row, column)):
+        return None
+    conflict = _disagreement(texts[row], texts[column])
+    if framed and conflict is not None and conflict.kind not in FRAME_KINDS:
+        return None
+    return conflict
+
+
+def _shares_frame(
+    words: dict[int, frozenset[str]], texts: Sequence[str], row: int, column: int
+) -> bool:
+    """Whether each of two sentences has :data:`FRAME_OVERLAP` of its content words in
+    the other ("followed a 7 1/2 week trial, during which ..." / "followed a 2 1/2 week
+    trial, during which ..."): the same claim's frame, whatever its similarity."""
+    for index in (row, column):
+        if index not in words:
+            words[index] = frozenset(tokenize(texts[index]))
+    a, b = words[row], words[column]
+    if not a or not b:
+        return False
+    common = len(a & b)
+    return common >= FRAME_OVERLAP * len(a) and common >= FRAME_OVERLAP * len(b)
+
+
+def _says_same(
+    judge: PairModel | None, a: str, b: str, value: float, rule: tuple[float, float]
+) -> bool:
+    """Whether two agreeing sentences at similarity ``value`` say the same thing, given
+    ``rule``, the (topic floor, threshold): the threshold, or the judge from the floor."""
+    floor, threshold = rule
+    if judge is None:
+        return value >= threshold
+    return value >= floor and (a == b or judge.same(a, b, value))
+
+
 def _ranked_edges(
     similarity: sp.csr_matrix,
     articles: npt.NDArray[np.int64],
     threshold: float,
     floor: float | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Edges between articles at least ``floor`` strong (``threshold`` when None): per
-    row and article, the strongest first (ties to the earlier sentence)."""
+    """Edges between articles at least :data:`FRAME_FLOOR` strong, or ``floor`` when
+    lower (``threshold`` when None): per row and article, the strongest first (ties to
+    the earlier sentence)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    floor = threshold if floor is None else floor
-    if not 0.0 < floor <= threshold:
+    if floor is not None and not 0.0 < floor <= threshold:
         raise ValueError(f"floor must be in (0, threshold={threshold}], got {floor}")
+    floor = threshold if floor is None else min(floor, FRAME_FLOOR)
     n = similarity.shape[0]
     if articles.shape != (n,):
         raise ValueError(f"articles must have shape ({n},), got {articles.shape}")

@@ -149,6 +149,28 @@ def test_kinds_are_looked_for_in_priority_order() -> None:
     assert negation_and_name.kind == "negation"
 
 
+def test_a_negation_inserted_into_shared_text_comes_before_other_values() -> None:
+    # "were hurt" / "were not hurt" is the plainest contradiction of the two; a rephrased
+    # negation ("killed" / "did not kill") still comes after the figures.
+    found = conflict(
+        "Police said 12 people were hurt on Tuesday.",
+        "Police said 15 people were not hurt on Tuesday.",
+    )
+    rephrased = conflict(QUAKE, "The quake did not kill 15 people on Tuesday.")
+
+    assert (found.kind, found.value, found.other) == ("negation", "hurt", "not hurt")
+    assert rephrased.kind == "number"
+
+
+def test_a_negative_word_both_sentences_have_does_not_carry_the_negation() -> None:
+    found = conflict(
+        "The judge ordered him held without bail.", "The judge did not order him held without bail."
+    )
+
+    assert found.kind == "negation"
+    assert disagreement("He was held without bail.", "He was not granted bail.") is None
+
+
 def test_facts_normalises_figures() -> None:
     sentence = "Aid of $2.5bn, 15 percent more, reached about 1,200 people and a dozen towns."
     found = [(q.value, q.unit, q.bound) for q in facts(sentence).quantities]

@@ -32,6 +32,7 @@ from service.summarize import (
 )
 from service.summarize.candidates import find_candidates
 from service.summarize.ranking import Walk, rank
+from service.summarize.support import SupportRule
 from tests.builders import QUOTE, RUNON, STORY, WIRE, make_story
 
 README_MAX_UNIT_WORDS = 55
@@ -209,8 +210,10 @@ def test_support_alone_flips_the_order_of_two_equally_central_sentences() -> Non
     walk = Walk(jump=np.array([1.05, 1.0, 1.0, 1.0]), damping=0.15)
 
     def first(weight: float) -> str:
-        ranking = rank(graph, walk, candidates, threshold=0.45, support_weight=weight)
-        flat = rank(graph, Walk(np.ones(4), 0.15), candidates, threshold=0.45, support_weight=0)
+        ranking = rank(graph, walk, candidates, rule=SupportRule(0.45), support_weight=weight)
+        flat = rank(
+            graph, Walk(np.ones(4), 0.15), candidates, rule=SupportRule(0.45), support_weight=0
+        )
         assert flat.centrality[0] == pytest.approx(flat.centrality[2])
         assert ranking.same_claim[2] == [3] and ranking.same_claim[0] == []
         return candidates.texts[int(np.argmax(ranking.scores[:3]))]
