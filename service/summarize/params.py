@@ -271,6 +271,11 @@ class SelectionParams:
             left on DUC 2004/2007 at 100 and 250 words (off: up to 4.8 per 100), for
             DUC 2004 (100 words) R-2 10.50 -> 10.44 lexical, about 10.46 -> 10.36
             hybrid; DUC 2007 focused R-2 rises (13.20 -> 13.30 lexical).
+        adjacent_followers: With ``exclude_dangling``, such a sentence is chosen alone
+            only right after the sentence before it in its article (chosen last), so the
+            order chosen stays best first and keep_readable moves nothing; False: any
+            time after it, and then moved right after it, ahead of better sentences
+            (a summary cut to its first words loses them).
         known_factor: In an update summary, factor of the weight of a concept a known
             article holds (the reader has read it); 0 drops it. 0.25: on the DUC 2007
             update dev file (lexical, R-2 over 10 summaries, make eval-update) 0 / 0.25 /
@@ -298,6 +303,7 @@ class SelectionParams:
     favoured_factor: float = 1.0
     per_origin: bool = True
     exclude_dangling: bool = True
+    adjacent_followers: bool = True
     known_factor: float = 0.25
 
     def __post_init__(self) -> None:

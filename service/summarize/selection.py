@@ -177,6 +177,7 @@ def _coverage_problem(
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
         leads=before,
+        adjacent=params.adjacent_followers,
         allowed=None if update is None else update.eligible,
         first=() if update is None else _corrections(update, scores),
     )
