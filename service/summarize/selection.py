@@ -162,9 +162,7 @@ def _coverage_problem(
         eligible &= before != -2
         before = np.maximum(before, -1)
     return Cover(
-        concepts,
-        weights,
-        word_counts,
+        concepts, weights, word_counts,
         bonus=bonus,
         factor=_gain_factor(candidates.texts, focus, params),
         eligible=eligible,
