@@ -339,6 +339,11 @@ class Cover:
             sentence is chosen only with its lead right before it: the two as one
             unit (both lengths against the budget) while the lead is not chosen,
             alone once it is. None: every sentence stands alone.
+        adjacent: With ``leads``, a follower is chosen alone only while its lead is
+            the last sentence chosen, so that it stands right after it in the order
+            chosen and no sentence moves ahead of the better ones chosen before it
+            (a summary cut to its first words keeps what was chosen first). False:
+            any time after its lead (the caller then places it right after it).
         allowed: Sentences that may be chosen at all, shape (n_sentences,), neither
             by coverage nor by the fallback (an update summary leaves out what the
             reader knows); a pair only when both are. All if None.
@@ -360,6 +365,7 @@ class Cover:
     leads: IntArray | None = None
     allowed: npt.NDArray[np.bool_] | None = None
     first: Sequence[int] = ()
+    adjacent: bool = True
 
     def __post_init__(self) -> None:
         n = self.concepts.shape[0]
@@ -446,6 +452,7 @@ class _Greedy:
         if max_words is not None:
             self.available &= self.length <= max_words
         self.conflict = _unit_conflicts(member, cover.forbidden)
+        self.adjacent = cover.adjacent
         self.max_words = max_words
         self.chosen: list[int] = []
         self.values: list[float] = []
@@ -466,6 +473,9 @@ class _Greedy:
 
     def take(self, unit: int, value: float) -> None:
         for index in self.units.members(unit):
+            if self.adjacent and self.chosen:
+                # The last one chosen is no longer last: its followers wait for a pair.
+                self.preferred[self.units.followers_of(self.chosen[-1])] = False
             self.chosen.append(index)
             self.values.append(value)
             followers = self.units.followers_of(index)
@@ -621,7 +631,7 @@ def _keep_best_single(
 
 def _fill(state: _Greedy, rank: FloatArray, max_sentences: int | None) -> None:
     """Add the sentences left, best ``rank`` first, while they fit; a sentence with a
-    lead only once its lead is chosen."""
+    lead only once its lead is chosen (with ``adjacent``, right after it)."""
     floor = 0.5 * min(state.values) if state.values else 1.0
     top_rank = max(float(rank.max(initial=0.0)), 1e-12)
     order = np.lexsort((np.arange(len(rank)), -rank))
@@ -631,7 +641,9 @@ def _fill(state: _Greedy, rank: FloatArray, max_sentences: int | None) -> None:
             break
         if not state.available[index]:
             continue
-        if lead[index] >= 0 and lead[index] not in state.chosen:
+        if lead[index] >= 0 and lead[index] not in (
+            state.chosen[-1:] if state.adjacent else state.chosen
+        ):
             continue
         if state.max_words is not None and state.length[index] > state.max_words - state.words:
             continue

@@ -162,9 +162,7 @@ def _coverage_problem(
         eligible &= before != -2
         before = np.maximum(before, -1)
     return Cover(
-        concepts,
-        weights,
-        word_counts,
+        concepts, weights, word_counts,
         bonus=bonus,
         factor=_gain_factor(candidates.texts, focus, params),
         eligible=eligible,
@@ -177,6 +175,7 @@ def _coverage_problem(
         fallback=scores,
         matches=_expected_matches(candidates, tokens, options, params),
         leads=before,
+        adjacent=params.adjacent_followers,
         allowed=None if update is None else update.eligible,
         first=() if update is None else _corrections(update, scores),
     )

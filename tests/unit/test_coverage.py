@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -317,6 +319,41 @@ def test_a_sentence_follows_its_lead_alone_once_the_lead_is_chosen() -> None:
     )
 
     assert chosen == [0, 1]
+
+
+def follower_after_another() -> Cover:
+    # 0 is worth most alone, then 2; 1 points back to 0 and is worth least alone.
+    matrix = sp.csr_matrix(np.eye(3))
+    return Cover(matrix, np.array([20.0, 10.0, 15.0]), [5, 5, 5], leads=np.array([-1, 0, -1]))
+
+
+def test_a_follower_is_chosen_alone_only_while_its_lead_is_the_last_chosen() -> None:
+    chosen, _ = greedy_cover(follower_after_another(), max_words=None, max_sentences=None)
+
+    # After 0 comes 2 (more per word than 1); 0 is then no longer last, so 1 would
+    # have to move ahead of 2 to stand after its lead: it is not chosen.
+    assert chosen == [0, 2]
+
+
+def test_without_adjacent_a_follower_comes_any_time_after_its_lead() -> None:
+    cover = replace(follower_after_another(), adjacent=False)
+
+    chosen, _ = greedy_cover(cover, max_words=None, max_sentences=None)
+
+    assert chosen == [0, 2, 1]
+
+
+def test_fallback_adds_a_follower_only_right_after_its_lead() -> None:
+    matrix = sp.csr_matrix((3, 1))
+    cover = Cover(matrix, np.ones(1), [5, 5, 5], fallback=np.array([0.9, 0.5, 0.7]),
+                  leads=np.array([-1, 0, -1]))
+
+    adjacent, _ = greedy_cover(cover, max_words=None, max_sentences=None)
+    anywhere, _ = greedy_cover(replace(cover, adjacent=False), max_words=None, max_sentences=None)
+
+    # By rank 0, 2, 1; 1 needs 0 right before it, and 2 stands there.
+    assert adjacent == [0, 2]
+    assert anywhere == [0, 2, 1]
 
 
 def test_a_pair_conflicts_with_what_its_members_conflict_with() -> None:

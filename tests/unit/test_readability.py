@@ -289,3 +289,42 @@ def test_a_summary_holds_an_opener_only_right_after_its_predecessor(words: int) 
     if words == 25:
         first = summarize(articles, options, params=loose).sentences[0].text
         assert first.startswith("It sent the river")
+
+
+BRIDGE = (
+    "The council of Brenn closed the old harbour bridge to all traffic on Monday. "
+    "It will stay shut to cars and trucks until the repairs end next spring, the mayor said. "
+    "Ferry crews will carry commuters across the harbour for free.",
+    "Brenn closed the old harbour bridge to all traffic on Monday after engineers found "
+    "cracks. Ferry crews will carry commuters across the harbour for free, the council said. "
+    "Shop owners on the quay fear a quiet winter.",
+    "The old harbour bridge in Brenn was closed to all traffic on Monday. "
+    "Ferry crews will carry commuters across the harbour for free until the repairs end "
+    "next spring. Engineers found cracks in two of its piers.",
+)
+
+
+def test_a_ranked_summary_stays_best_first_with_an_opener_after_its_predecessor() -> None:
+    from dataclasses import replace
+
+    from service.summarize import DEFAULT_PARAMS, Article, SummaryOptions, summarize
+
+    articles = [Article(id=str(index), text=text) for index, text in enumerate(BRIDGE)]
+    options = SummaryOptions(max_words=None, max_sentences=50, order="rank", similarity="lexical")
+
+    def ranked(adjacent: bool) -> list[tuple[float, str]]:
+        selection = replace(DEFAULT_PARAMS.selection, adjacent_followers=adjacent)
+        summary = summarize(articles, options, params=replace(DEFAULT_PARAMS, selection=selection))
+        return [(sentence.score, sentence.text) for sentence in summary.sentences]
+
+    chosen = ranked(True)
+    scores = [score for score, _ in chosen]
+    assert scores == sorted(scores, reverse=True)
+    for index, (_, text) in enumerate(chosen):
+        if opener(text) is not None:
+            assert index > 0 and chosen[index - 1][1].startswith("The council of Brenn")
+    # "It will stay shut ..." is worth less than the ferry sentence chosen after the
+    # bridge one; allowed any time after its predecessor, it is moved ahead of it.
+    loose = ranked(False)
+    assert loose[1][1].startswith("It will stay shut")
+    assert loose[1][0] < loose[2][0]
