@@ -19,7 +19,7 @@ SYNTHETIC_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
 WIRE_SIZES = (50_000, 100_000)
 WIRE_SEED = 2026
 WIRE_SERVER_ENV = {
-    # Measured, not refused: the default limit (40,000 sentences) and time budget (30 s)
+    # Measured, not refused: the default limit (30,000 sentences) and time budget (30 s)
     # would answer these with 422 too-many-sentences or 503 time-budget-exceeded.
     "SUMMARIZER_MAX_SENTENCES_CONSIDERED": "200000",
     "SUMMARIZER_REQUEST_TIMEOUT_SECONDS": "290",  # under gunicorn's (request cap + 30)

@@ -69,7 +69,7 @@ def _latency_table(latency: list[dict[str, Any]]) -> list[str]:
     if raised:
         lines.append(
             "\nThe wire cases ran on a server with " + ", ".join(raised) + " so that they are "
-            "measured rather than refused (the defaults: 40,000 sentences, 30 s); the case at "
+            "measured rather than refused (the defaults: 30,000 sentences, 30 s); the case at "
             "the limit ran on the defaults."
         )
     if any(opt.get("cold_other_worker_ms") for row in latency for opt in row["options"].values()):
