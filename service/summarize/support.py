@@ -139,8 +139,8 @@ def find_agreeing_support(
 
 FRAME_KINDS = frozenset({"number", "date", "negation"})
 """Kinds of dissent looked for under the topic floor: two sentences that share a frame
-but name other people ("President Vladimir Putin" / "French President Francois
-Hollande") are more often two claims than one claim with another name."""
+but name other people ("Mayor Ana Ruiz said ..." / "Governor Tom Hale said ...") are
+more often two claims than one claim with another name."""
 
 
 def _conflict(
