@@ -53,8 +53,11 @@ SPELLING = 0.75
 """Least character similarity (difflib ratio) of two spellings of one name."""
 
 MAX_REGION = 4
-ALIGNED_REGION = 2
 """Most tokens either side of an aligned difference still read as the same slot."""
+
+ALIGNED_REGION = 2
+"""The same, for a negation inserted into aligned text, which is checked before a figure
+or a date the two sentences also differ on: only a cue close to what they share."""
 
 FACTS_MEMO = 8_192
 """Sentences whose :func:`facts` are memoised (about 5 KB each, 40 MB when full)."""
