@@ -536,10 +536,20 @@ def figures_json(
     }
 
 
-def write_figures(path: Path, figures: dict[str, Any], options: dict[str, Any]) -> None:
-    """``--json``: the figures and the options that produced them."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**figures, "options": options}, indent=2) + "\n")
+def publish(
+    plan: Plan,
+    runs: Sequence[KindRun],
+    reference: dict[str, Scores],
+    path: Path | None,
+    options: dict[str, Any],
+) -> None:
+    """The report on stdout and, for ``--json`` (``path``), every figure with the options
+    that produced them."""
+    print(format_report(plan, runs, reference))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figures = figures_json(plan, runs, reference)
+        path.write_text(json.dumps({**figures, "options": options}, indent=2) + "\n")
 
 
 def _similarities(raw: str) -> list[str]:
@@ -588,10 +598,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     semantic = None if args.no_semantic_baseline or encoder is None else encoder.encode
     reference = baselines(plan, semantic)
-    print(format_report(plan, runs, reference))
-    if args.json is not None:
-        options = {"limit": args.limit, "sample": args.sample, "seed": args.seed}
-        write_figures(args.json, figures_json(plan, runs, reference), options)
+    publish(
+        plan, runs, reference, args.json,
+        {"limit": args.limit, "sample": args.sample, "seed": args.seed},
+    )  # fmt: skip
     return 0
 
 

@@ -37,11 +37,9 @@ from service.evaluation.claims_check import (
     _timed,
     baselines,
     chosen_indices,
-    figures_json,
-    format_report,
     load_encoder_once,
     make_plan,
-    write_figures,
+    publish,
 )
 from service.evaluation.train_pairs import fit, pair_rows, sentence_groups
 from service.summarize.pairs import PairModel
@@ -138,10 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs.append(run_folds(ClaimsClient(kind, encoder), plan, folds, models, progress))
     reference = baselines(plan, encoder.encode)
     print(f"{args.folds}-fold held-out (GroupKFold by sentence), seed {args.seed}:\n")
-    print(format_report(plan, runs, reference))
-    if args.json is not None:
-        options = {"folds": args.folds, "sample": args.sample, "seed": args.seed}
-        write_figures(args.json, figures_json(plan, runs, reference), options)
+    publish(
+        plan, runs, reference, args.json,
+        {"folds": args.folds, "sample": args.sample, "seed": args.seed},
+    )  # fmt: skip
     return 0
 
 
