@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from service.summarize.support import Match, find_agreeing_support
+from service.summarize.agreement import disagreement
+from service.summarize.similarity import tokenize
+from service.summarize.support import Match, find_agreeing_support, shares_frame
 from tests.builders import find_support
 
 
@@ -171,3 +173,47 @@ def test_a_floor_out_of_range_raises(floor: float) -> None:
     similarity, article_of, texts = dissent_floor_story()
     with pytest.raises(ValueError, match="floor"):
         find_agreeing_support(similarity, article_of, texts, threshold=0.45, floor=floor)
+
+
+def _frame_by_sets(a: str, b: str) -> bool:
+    """The frame rule stated on two sets, pair by pair: the vectorised count must match it."""
+    mine, theirs = set(tokenize(a)), set(tokenize(b))
+    common = len(mine & theirs)
+    return bool(mine and theirs) and common >= 0.3 * len(mine) and common >= 0.3 * len(theirs)
+
+
+def test_shares_frame_counts_each_pairs_common_stems_as_the_sets_do() -> None:
+    rng = np.random.default_rng(3)
+    words = ["harbour", "crane", "strike", "workers", "union", "pay", "ships", "dock",
+             "week", "talks", "mayor", "port", "the", "of", "it"]  # fmt: skip
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(0, 9)))) for _ in range(60)]
+    texts += ["", "the of it"]  # no content word: never a frame
+    # Ten stems and three of them: 3 >= 0.3 * 10 exactly, the rule's edge.
+    texts += ["harbour crane strike workers union pay ships dock week talks", "crane dock pay"]
+    first = np.append(rng.integers(0, len(texts), size=400), len(texts) - 2)
+    second = np.append(rng.integers(0, len(texts), size=400), len(texts) - 1)
+    found = shares_frame(texts, first, second)
+    expected = [_frame_by_sets(texts[i], texts[j]) for i, j in zip(first, second, strict=True)]
+    assert found.tolist() == expected
+    assert any(expected) and not all(expected)  # both verdicts occur
+    assert found[-1]
+
+
+def test_an_edge_under_the_floor_without_a_shared_frame_is_no_dissent() -> None:
+    texts = [
+        "The harbour crane crews worked 12 shifts this week while union leaders met port"
+        " managers, dock owners and city officials downtown.",
+        "The harbour crane crews worked 15 shifts this week while union leaders met port"
+        " managers, dock owners and city officials downtown.",
+        "Crews worked 15 shifts.",
+    ]
+    # Both weak edges are under the topic floor; only the first pair shares a frame (the
+    # third sentence gives another figure too, but holds too few of the first's words).
+    assert disagreement(texts[0], texts[2]) is not None
+    graph = sp.csr_matrix(np.array([[0, 0.2, 0.2], [0.2, 0, 0], [0.2, 0, 0]]))
+    _, dissent = find_agreeing_support(
+        graph, np.array([0, 1, 2]), texts, threshold=0.5, floor=0.3
+    )
+    assert [d.sentence for d in dissent[0]] == [1]
+    assert dissent[0][0].conflict.kind == "number"
+    assert dissent[2] == []
