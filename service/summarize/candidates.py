@@ -26,6 +26,7 @@ from .origins import find_origins
 from .params import SegmentationParams
 from .readability import is_row
 from .segmentation import split_blocks, split_sentences
+from .similarity import tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,8 @@ class Candidates:
         cache: The article cache's ``hits`` and ``misses`` for this request.
         run_on: Whether each sentence is a unit of a run-on article (one that lost
             its punctuation), shape (n,).
+        stems: Each sentence's content stems (:func:`.similarity.tokenize`), in order
+            and with repeats: cut once, for every stage that counts words.
     """
 
     spans: tuple[Span, ...]
@@ -156,6 +159,7 @@ class Candidates:
     reports: tuple[ArticleReport, ...]
     cache: dict[str, int]
     run_on: npt.NDArray[np.bool_]
+    stems: tuple[tuple[str, ...], ...]
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -268,9 +272,10 @@ def _collapse(
             run_on.append(cut.run_on)
             copies.append([])
     n = len(spans)
+    texts = tuple(articles[s.article_index].text[s.start : s.end] for s in spans)
     return Candidates(
         spans=tuple(spans),
-        texts=tuple(articles[s.article_index].text[s.start : s.end] for s in spans),
+        texts=texts,
         article_of=np.fromiter((s.article_index for s in spans), dtype=np.int64, count=n),
         origin_of=np.asarray(origin_of, dtype=np.int64),
         positions=np.fromiter((s.position for s in spans), dtype=np.float64, count=n),
@@ -279,6 +284,7 @@ def _collapse(
         reports=reports,
         cache=counts,
         run_on=np.asarray(run_on, dtype=np.bool_),
+        stems=tuple(tuple(tokenize(text)) for text in texts),
     )
 
 

@@ -16,7 +16,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .candidates import Candidates
-from .similarity import tokenize
 
 CONTAINMENT = 0.6
 """Least containment score of a clean sentence in a run-on unit that makes a match: the
@@ -63,7 +62,7 @@ def with_containment(
     run_on = candidates.run_on[where]
     if not run_on.any() or run_on.all():
         return graph
-    stems = [set(tokenize(candidates.texts[i])) for i in where.tolist()]
+    stems = [set(candidates.stems[i]) for i in where.tolist()]
     article_of = candidates.article_of[where]
     units = np.flatnonzero(run_on)
     neighbours = [_neighbours(candidates, int(where[unit])) for unit in units.tolist()]
@@ -187,7 +186,7 @@ def _pair_scores(
 def _neighbours(candidates: Candidates, unit: int) -> list[set[str]]:
     """The content stems of the units before and after ``unit`` in its run-on article."""
     return [
-        set(tokenize(candidates.texts[k]))
+        set(candidates.stems[k])
         for k in (unit - 1, unit + 1)
         if 0 <= k < len(candidates)
         and candidates.run_on[k]

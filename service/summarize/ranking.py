@@ -91,8 +91,7 @@ def plan_walk(
 
 def lexical_vectors(candidates: Candidates) -> sp.csr_matrix:
     """TF-IDF rows of the candidates (each article a document), shape (n, n_terms)."""
-    tokens = [tokenize(text) for text in candidates.texts]
-    return tfidf_vectors(tokens, candidates.article_of.tolist())
+    return tfidf_vectors(candidates.stems, candidates.article_of.tolist())
 
 
 def lexical_relevance_to(
@@ -100,8 +99,9 @@ def lexical_relevance_to(
 ) -> tuple[sp.csr_matrix, FloatArray]:
     """The candidates' TF-IDF rows and each sentence's lexical relevance to ``topic``
     (the topic as one more row, with the sentences' vocabulary and IDF)."""
-    tokens = [tokenize(text) for text in candidates.texts]
-    stacked = tfidf_vectors(tokens, candidates.article_of.tolist(), queries=[tokenize(topic)])
+    stacked = tfidf_vectors(
+        candidates.stems, candidates.article_of.tolist(), queries=[tokenize(topic)]
+    )
     return sp.csr_matrix(stacked[: len(candidates)]), lexical_relevance(stacked)
 
 
@@ -161,6 +161,7 @@ def rank(
     matches, dissents = find_agreeing_support(
         with_containment(graph, candidates, where, rule.threshold),
         article_of, [candidates.texts[i] for i in where.tolist()],
+        stems=[candidates.stems[i] for i in where.tolist()],
         threshold=rule.threshold,
         floor=rule.floor,
         judge=rule.judge,

@@ -85,6 +85,7 @@ def find_agreeing_support(
     threshold: float,
     floor: float | None = None,
     judge: PairModel | None = None,
+    stems: Sequence[Sequence[str]] | None = None,
 ) -> tuple[list[list[Match]], list[list[Dissent]]]:
     """For each sentence, the best agreeing match in every other article above
     ``threshold``, and the articles with no such match but a sentence above ``floor``
@@ -104,6 +105,8 @@ def find_agreeing_support(
             frame); ``threshold``, and no dissent under it, when None.
         judge: The "same claim" pair model: when given, it (not ``threshold``) decides
             whether two agreeing sentences at least ``floor`` similar say the same thing.
+        stems: Each sentence's content stems (:func:`.similarity.tokenize` of its
+            text), when the caller has them; cut from ``texts`` when None.
 
     Returns:
         ``(support, dissent)``: for each sentence, its agreeing matches and its
@@ -114,7 +117,9 @@ def find_agreeing_support(
     """
     rule = (threshold if floor is None else floor, threshold)  # (on topic, same claim)
     rows, columns, values = _framed_or_on_topic(
-        *_ranked_edges(similarity, articles, threshold, floor), texts, rule[0]
+        *_ranked_edges(similarity, articles, threshold, floor),
+        texts if stems is None else stems,
+        rule[0],
     )
     support: list[list[Match]] = [[] for _ in range(similarity.shape[0])]
     dissent: list[list[Dissent]] = [[] for _ in range(similarity.shape[0])]
@@ -160,7 +165,7 @@ def _framed_or_on_topic(
     rows: npt.NDArray[np.int64],
     columns: npt.NDArray[np.int64],
     values: npt.NDArray[np.float64],
-    texts: Sequence[str],
+    sentences: Sequence[str] | Sequence[Sequence[str]],
     on_topic: float,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """The edges at least ``on_topic`` strong and, of the weaker ones, those whose two
@@ -175,7 +180,7 @@ def _framed_or_on_topic(
     if not len(under):
         return rows, columns, values
     keep = np.ones(len(values), dtype=np.bool_)
-    keep[under] = shares_frame(texts, rows[under], columns[under])
+    keep[under] = shares_frame(sentences, rows[under], columns[under])
     return rows[keep], columns[keep], values[keep]
 
 
@@ -184,12 +189,15 @@ _FRAME_STEP = 200_000
 
 
 def shares_frame(
-    texts: Sequence[str], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+    sentences: Sequence[str] | Sequence[Sequence[str]],
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.bool_]:
     """Whether each pair (``first[k]``, ``second[k]``) of sentences shares a frame: each
     has :data:`FRAME_OVERLAP` of its content stems in the other ("followed a 7 1/2 week
     trial, during which ..." / "followed a 2 1/2 week trial, during which ..."), the same
     claim's frame whatever its similarity; never for a sentence without content words.
+    ``sentences`` are texts, or their stems (:func:`.similarity.tokenize`) when known.
 
     The stems are counted on a binary incidence matrix of the sentences the pairs name,
     the products of each pair's two rows summed, so the pairs are not visited in Python.
@@ -197,7 +205,7 @@ def shares_frame(
     named, where = np.unique(np.concatenate((first, second)), return_inverse=True)
     ids: dict[str, int] = {}
     stems = [
-        sorted({ids.setdefault(stem, len(ids)) for stem in tokenize(texts[i])})
+        sorted({ids.setdefault(stem, len(ids)) for stem in _stems(sentences[i])})
         for i in named.tolist()
     ]
     indptr = np.cumsum([0, *(len(row) for row in stems)])
@@ -218,6 +226,10 @@ def shares_frame(
         & (common >= FRAME_OVERLAP * size_a)
         & (common >= FRAME_OVERLAP * size_b)
     )
+
+
+def _stems(sentence: str | Sequence[str]) -> Sequence[str]:
+    return tokenize(sentence) if isinstance(sentence, str) else sentence
 
 
 def _says_same(
