@@ -116,13 +116,30 @@ def find_agreeing_support(
         ValueError: If ``threshold`` or ``floor`` is out of range or the shapes differ.
     """
     rule = (threshold if floor is None else floor, threshold)  # (on topic, same claim)
-    rows, columns, values = _framed_or_on_topic(
+    edges = _framed_or_on_topic(
         *_ranked_edges(similarity, articles, threshold, floor),
         texts if stems is None else stems,
         rule[0],
     )
-    support: list[list[Match]] = [[] for _ in range(similarity.shape[0])]
+    support, doubted = _verdicts(edges, articles, texts, judge, rule)
     dissent: list[list[Dissent]] = [[] for _ in range(similarity.shape[0])]
+    for (row, _), found in sorted(doubted.items()):
+        dissent[row].append(found)
+    return support, dissent
+
+
+def _verdicts(
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
+    articles: npt.NDArray[np.int64],
+    texts: Sequence[str],
+    judge: PairModel | None,
+    rule: tuple[float, float],
+) -> tuple[list[list[Match]], dict[tuple[int, int], Dissent]]:
+    """Each sentence's agreeing matches, and its first disagreeing match per article
+    with none that agrees, from ``edges`` (rows, columns, similarities) ranked most
+    similar first; ``rule`` is (topic floor, same-claim threshold)."""
+    rows, columns, values = edges
+    support: list[list[Match]] = [[] for _ in range(len(texts))]
     settled: set[tuple[int, int]] = set()  # (row, article) with a supporting match
     doubted: dict[tuple[int, int], Dissent] = {}
     for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
@@ -138,9 +155,7 @@ def find_agreeing_support(
             support[row].append(Match(column, value))
         elif key not in doubted:
             doubted[key] = Dissent(column, value, conflict)
-    for (row, _), found in sorted(doubted.items()):
-        dissent[row].append(found)
-    return support, dissent
+    return support, doubted
 
 
 FRAME_KINDS = frozenset({"number", "date", "negation"})
