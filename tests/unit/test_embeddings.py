@@ -147,6 +147,16 @@ def test_default_encoder_is_onnx_int8(encoder: SentenceEncoder) -> None:
     assert (encoder.runtime, encoder.int8) == ("onnx", True)
 
 
+def test_int8_products_are_exact_on_every_x64_cpu() -> None:
+    # Without VNNI, onnxruntime's default u8s8 kernel saturates: the README's example
+    # got other similarities on such a machine. The session must ask for exact products.
+    fresh = load_encoder(cache_size=0)
+    fresh.encode(["The session is made on first use."])
+    options = fresh._onnx._session.get_session_options()
+
+    assert options.get_session_config_entry("session.x64quantprecision") == "1"
+
+
 def test_unknown_runtime_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="runtime"):
         SentenceEncoder(runtime="tensorflow")  # type: ignore[arg-type]
