@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from service.summarize import similarity
 from service.summarize.similarity import similarity_graph, tfidf_vectors, tokenize
 
 SENTENCES = [
@@ -160,6 +161,25 @@ def test_block_size_does_not_change_the_graph(lexical: sp.csr_matrix) -> None:
             # its kernel (and so its order of summation) by the number of rows a block has.
             assert (blocked != 0).toarray().tolist() == (whole != 0).toarray().tolist()
             np.testing.assert_allclose(blocked.toarray(), whole.toarray(), rtol=0, atol=1e-12)
+
+
+def test_lexical_blocks_in_threads_give_the_graph_of_one_block_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    words = [f"term{i}" for i in range(60)]
+    stems = [list(rng.choice(words, size=int(rng.integers(2, 9)))) for _ in range(300)]
+    lexical = tfidf_vectors(stems, [i // 10 for i in range(len(stems))])
+    graphs = {}
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(similarity, "_THREADS", threads)
+        # Ties among the 60 words' cosines are many: each row's top 5 must still be the same.
+        graphs[threads] = similarity_graph(lexical, None, top_k=5, block_size=7)
+
+    for threads in (2, 3):
+        assert (graphs[threads] != graphs[1]).nnz == 0
+        np.testing.assert_array_equal(graphs[threads].indices, graphs[1].indices)
+        np.testing.assert_array_equal(graphs[threads].data, graphs[1].data)
 
 
 def test_semantic_cosines_are_rescaled_above_the_floor() -> None:
