@@ -65,6 +65,16 @@ def _proc_status(pid: int) -> dict[str, int]:
                     values[key] = int(rest.split()[0]) * 1024
     except (OSError, ValueError):
         pass
+    try:
+        # Proportional set size: a page shared by n processes counts 1/n in each, so the
+        # sum over the tree is the server's memory (what a container's limit meets).
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    values["Pss"] = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError):
+        pass
     return values
 
 
@@ -86,24 +96,27 @@ def process_tree(pid: int) -> list[int]:
 
 
 class RssMonitor:
-    """Samples the server's process tree: peak of the summed RSS, and each pid's VmHWM."""
+    """Samples the server's process tree: peaks of the summed RSS and PSS, each pid's VmHWM."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_sum_rss = 0
+        self.peak_sum_pss = 0
         self.hwm: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
-        total = 0
+        total = proportional = 0
         for pid in process_tree(self.pid):
             status = _proc_status(pid)
             total += status.get("VmRSS", 0)
+            proportional += status.get("Pss", 0)
             if "VmHWM" in status:
                 self.hwm[pid] = max(self.hwm.get(pid, 0), status["VmHWM"])
         self.peak_sum_rss = max(self.peak_sum_rss, total)
+        self.peak_sum_pss = max(self.peak_sum_pss, proportional)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -120,6 +133,7 @@ class RssMonitor:
         self._thread.join(timeout=5)
         return {
             "peak_sum_rss_mib": round(self.peak_sum_rss / 2**20, 1),
+            "peak_sum_pss_mib": round(self.peak_sum_pss / 2**20, 1) or None,
             "sum_vmhwm_mib": round(sum(self.hwm.values()) / 2**20, 1),
             "processes": len(self.hwm),
         }
@@ -248,10 +262,13 @@ OPTIONS = (
     ("hybrid (default)", None),
     ("lexical", "lexical"),
     ("lexical, articles unseen", "lexical"),
+    ("claim map (default)", None),
 )
 UNSEEN = "lexical, articles unseen"
 """Lexical requests whose articles each end with a line of their own ("Ref 12"), so the
 server's article cache has never seen them: segmentation runs, words are known."""
+CLAIMS = "claim map (default)"
+"""``POST /v1/claims`` with default options (hybrid, 200 claims), after the summaries."""
 
 
 class _Bodies:
@@ -260,6 +277,7 @@ class _Bodies:
     def __init__(self, articles: list[dict[str, str]]) -> None:
         self.articles = articles
         self.fixed = {label: body_of(articles, sim) for label, sim in OPTIONS}
+        self.fixed[CLAIMS] = json.dumps({"articles": articles}).encode("utf-8")
         self._unseen = itertools.count(1)
 
     def __call__(self, label: str) -> bytes:
@@ -285,8 +303,9 @@ class _Recorder:
 
     def one(self, label: str) -> dict[str, Any] | None:
         try:
+            path = "/v1/claims" if label == CLAIMS else "/v1/summaries"
             status, data, seconds = request(
-                self.port, "POST", "/v1/summaries", self.bodies(label), timeout=self.timeout
+                self.port, "POST", path, self.bodies(label), timeout=self.timeout
             )
         except TimeoutError:
             self.errors.append(f"{label}: no answer within {self.timeout} s")
@@ -332,7 +351,7 @@ class _Recorder:
 
 
 def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[str, Any]:
-    """Fresh server; cold lexical, cold hybrid, then warm repeats of each."""
+    """Fresh server; cold lexical, cold hybrid, cold claim map, then warm repeats of each."""
     result: dict[str, Any] = {
         "case": case.name,
         "articles": len(case.articles),
@@ -351,7 +370,7 @@ def measure_case(case: Case, args: argparse.Namespace, log_path: Path) -> dict[s
         recorder.warm_up(args.warm_up_body)
         # Cold: the first request of each option about this story (lexical first: it does
         # not touch the embedding cache, so the hybrid request after it is still cold).
-        for label, _ in reversed(OPTIONS[:2]):
+        for label in ("lexical", "hybrid (default)", CLAIMS):
             recorder.one(label)
         for label, _ in OPTIONS:
             recorder.repeat(label, case.repeats, args.case_cap, result["notes"])

@@ -51,16 +51,17 @@ def _header(meta: dict[str, Any]) -> list[str]:
         "cache, sentences and words never seen); **warm** = repeats whose response reports no "
         "embedding-cache miss (hybrid) or article-cache miss (lexical); **lexical, articles "
         "unseen** = lexical requests whose articles each end with a line of their own "
-        '("Ref 12"), so segmentation runs every time (words known). RSS = the server\'s '
-        "peak summed RSS over master + workers "
-        "(sampled every 0.2 s); sum of VmHWM in brackets (counts shared pages once per process).\n",
+        '("Ref 12"), so segmentation runs every time (words known). Memory = the server\'s '
+        "peak summed PSS over master + workers (a shared page counted once: what a "
+        "container's limit meets), then its peak summed RSS and sum of VmHWM in brackets "
+        "(these count shared pages once per process); sampled every 0.2 s.\n",
     ]
 
 
 def _latency_table(latency: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| case | articles | sentences | similarity | cold | warm p50 | warm p95 | warm min "
-        "| warm n | server RSS MiB |",
+        "| warm n | server PSS MiB (RSS, VmHWM) |",
         "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|",
     ]
     for row in latency:
@@ -98,7 +99,8 @@ def _latency_rows(row: dict[str, Any]) -> list[str]:
             f"| {fmt(warm.get('min_ms'))} "
             f"| {warm.get('n', 0)} | "
             + (
-                f"{fmt(rss.get('peak_sum_rss_mib'))} ({fmt(rss.get('sum_vmhwm_mib'))})"
+                f"{fmt(rss.get('peak_sum_pss_mib'))} ({fmt(rss.get('peak_sum_rss_mib'))}, "
+                f"{fmt(rss.get('sum_vmhwm_mib'))})"
                 if first
                 else ""
             )
