@@ -153,6 +153,8 @@ class ShortlistParams:
             to find. 0: the best by lexical rank only.
         min_core: The fewest sentences of the core.
         partner_floor: Weakest lexical similarity of a partner.
+        max_size: The most it holds, whatever is wanted; 0 for no bound. The claim map
+            sets one (:data:`.claims.CLAIMS_SHORTLIST`): it wants every claim.
     """
 
     stage: ClassVar[str] = "shortlist"
@@ -161,6 +163,7 @@ class ShortlistParams:
     core: int = 2
     min_core: int = 10
     partner_floor: float = 0.15
+    max_size: int = 0
 
     def __post_init__(self) -> None:
         _require(self.stage, "factor", self.factor, 0)
@@ -168,6 +171,7 @@ class ShortlistParams:
         _require(self.stage, "core", self.core, 0)
         _require(self.stage, "min_core", self.min_core, 1)
         _require(self.stage, "partner_floor", self.partner_floor, 0.0, 1.0)
+        _require(self.stage, "max_size", self.max_size, 0)
 
 
 @dataclass(frozen=True, slots=True)

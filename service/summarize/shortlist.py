@@ -28,10 +28,12 @@ def wanted_sentences(options: SummaryOptions, n: int) -> int:
 
 
 def shortlist_size(options: SummaryOptions, params: ShortlistParams, n: int) -> int:
-    """How many sentences the encoder sees: a multiple of the sentences wanted."""
+    """How many sentences the encoder sees: a multiple of the sentences wanted, within
+    ``params.max_size`` when it is set."""
+    most = params.max_size if params.max_size > 0 else n
     if params.factor <= 0:
-        return n
-    return min(n, max(params.min_size, params.factor * wanted_sentences(options, n)))
+        return min(n, most)
+    return min(n, most, max(params.min_size, params.factor * wanted_sentences(options, n)))
 
 
 def choose_shortlist(

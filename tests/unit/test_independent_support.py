@@ -8,6 +8,10 @@ story's text, not from what the code returns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from service.summarize import (
@@ -16,12 +20,14 @@ from service.summarize import (
     RankingParams,
     SegmentationParams,
     SelectionParams,
+    SentenceEncoder,
     Summary,
     SummaryOptions,
     SummarySentence,
     map_claims,
     summarize,
 )
+from service.summarize import claims as claims_module
 from tests.api.stories import FLOOD, words
 
 HOSPITAL = "The regional emergency service said 12 people had been taken to hospital"
@@ -126,6 +132,39 @@ def test_the_claim_map_groups_each_sentence_once() -> None:
     only = {claims.claims[i].text for i in gazette.exclusive}
     assert any(text.startswith("Shopkeepers on the riverfront") for text in only)
     assert all(claims.claims[i].support == 1 for i in gazette.exclusive)
+
+
+class _Counting:
+    """An encoder that counts the sentences it is asked to embed."""
+
+    def __init__(self, inner: SentenceEncoder) -> None:
+        self.inner, self.asked = inner, 0
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.asked += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_the_claim_maps_encoder_sees_a_bounded_shortlist(
+    encoder: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A claim map wants every claim: its shortlist (6 a claim) is bounded, and the claims
+    # outside it are still grouped, by lexical similarity, with their disagreements.
+    monkeypatch.setattr(claims_module, "CLAIMS_SHORTLIST", 4)
+    counting = _Counting(encoder)
+
+    bounded = map_claims(flood(), ClaimOptions(similarity="hybrid"), encoder=counting)
+
+    assert 0 < counting.asked <= 4 < bounded.candidate_count
+    seen: set[tuple[str, int]] = set()
+    for claim in bounded.claims:
+        keys = {(c.article_id, c.sentence_index) for c in claim.sentences}
+        assert not keys & seen
+        seen |= keys
+    assert len(seen) == bounded.candidate_count
+    hospital = next(c for c in bounded.claims if c.text.startswith(HOSPITAL))
+    assert {c.article_id for c in hospital.sentences} == {"wire", "herald"}
+    assert [d.other for d in hospital.disagreements] == ["15"]
 
 
 def test_claim_bounds() -> None:
