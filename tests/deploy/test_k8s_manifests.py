@@ -140,7 +140,7 @@ def test_writable_paths_are_empty_dirs() -> None:
 def test_resources_are_set() -> None:
     resources = _container()["resources"]
     assert resources["requests"] == {"cpu": "1", "memory": "1Gi"}
-    assert resources["limits"] == {"cpu": "2", "memory": "2Gi"}
+    assert resources["limits"] == {"cpu": "2", "memory": "3Gi"}
 
 
 def test_settings_come_from_the_config_map() -> None:
