@@ -80,13 +80,7 @@ def map_claims(
         SummaryOptions(max_sentences=options.max_claims, similarity=options.similarity),
         encoder=encoder,
         max_sentences_considered=max_sentences_considered,
-        params=replace(
-            params,
-            graph=replace(params.graph, pair_model=True),
-            shortlist=replace(
-                params.shortlist, max_size=params.shortlist.max_size or CLAIMS_SHORTLIST
-            ),
-        ),
+        params=_claim_params(params),
         article_cache=article_cache,
     )
     update = None if reader is None else find_update(ranked.candidates, ranked.ranking, reader)
@@ -102,6 +96,17 @@ def map_claims(
         candidate_count=ranked.candidates.candidate_count,
         similarity=options.similarity,
         timings_ms=ranked.clock.timings,
+    )
+
+
+def _claim_params(params: RankingParams) -> RankingParams:
+    """``params`` as a claim map runs them: "same claim" decided by the pair model, the
+    encoder's shortlist at most :data:`CLAIMS_SHORTLIST` (unless ``params`` bound it)."""
+    most = params.shortlist.max_size or CLAIMS_SHORTLIST
+    return replace(
+        params,
+        graph=replace(params.graph, pair_model=True),
+        shortlist=replace(params.shortlist, max_size=most),
     )
 
 
