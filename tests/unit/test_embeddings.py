@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from service.summarize import EncoderUnavailable, SentenceEncoder, load_encoder
+from service.summarize.embeddings import _cpu_flags, exact_int8_needs_asking
 from tests.builders import QUOTE
 
 SENTENCES = [
@@ -147,14 +149,33 @@ def test_default_encoder_is_onnx_int8(encoder: SentenceEncoder) -> None:
     assert (encoder.runtime, encoder.int8) == ("onnx", True)
 
 
-def test_int8_products_are_exact_on_every_x64_cpu() -> None:
-    # Without VNNI, onnxruntime's default u8s8 kernel saturates: the README's example
-    # got other similarities on such a machine. The session must ask for exact products.
+def test_the_session_asks_for_exact_int8_products_where_the_cpu_needs_it() -> None:
+    # Without VNNI, onnxruntime's default u8s8 kernel saturates: the README's example got
+    # other similarities on such a machine. Where VNNI is, asking would halve the speed.
     fresh = load_encoder(cache_size=0)
     fresh.encode(["The session is made on first use."])
     options = fresh._onnx._session.get_session_options()
+    needed = exact_int8_needs_asking(platform.machine(), _cpu_flags())
 
-    assert options.get_session_config_entry("session.x64quantprecision") == "1"
+    assert options.get_session_config_entry("session.x64quantprecision") == str(int(needed))
+
+
+@pytest.mark.parametrize(
+    ("machine", "flags", "needed"),
+    [
+        ("x86_64", "flags : fpu sse2 avx2 fma", True),  # AVX2 only: saturates
+        ("x86_64", "flags : avx2 avx512f avx512bw", True),  # AVX-512 without VNNI
+        ("x86_64", "flags : avx2 avx512f avx512_vnni", False),
+        ("x86_64", "flags : avx2 avx_vnni", False),  # AVX-VNNI (no AVX-512)
+        ("x86_64", None, True),  # flags unknown: exact
+        ("AMD64", "flags : avx2", True),
+        ("aarch64", "Features : fp asimd", False),  # not the x64 kernels
+    ],
+)
+def test_exact_int8_is_asked_for_exactly_on_x64_without_vnni(
+    machine: str, flags: str | None, needed: bool
+) -> None:
+    assert exact_int8_needs_asking(machine, flags) is needed
 
 
 def test_unknown_runtime_is_a_value_error() -> None:
