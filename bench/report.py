@@ -7,6 +7,10 @@ from typing import Any
 from measure import OPTIONS, UNSEEN
 from peers import PEERS
 
+from service.config import Settings
+
+_DEFAULTS = Settings()
+
 
 def fmt(value: Any, unit: str = "") -> str:
     if value is None:
@@ -70,8 +74,9 @@ def _latency_table(latency: list[dict[str, Any]]) -> list[str]:
     if raised:
         lines.append(
             "\nThe wire cases ran on a server with " + ", ".join(raised) + " so that they are "
-            "measured rather than refused (the defaults: 30,000 sentences, 30 s); the case at "
-            "the limit ran on the defaults."
+            f"measured rather than refused (the defaults: {_DEFAULTS.max_sentences_considered:,} "
+            f"sentences, {_DEFAULTS.request_timeout_seconds:g} s); the case at the limit ran on "
+            "the defaults."
         )
     if any(opt.get("cold_other_worker_ms") for row in latency for opt in row["options"].values()):
         lines.append(
