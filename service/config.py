@@ -49,8 +49,8 @@ class Settings:
     max_article_chars: int = 2_000_000
     max_total_chars: int = 24_000_000
     # What an idle worker answers inside request_timeout_seconds with room to spare
-    # (make bench-limit): a feed of 38,085 sentences took at most 15.6 s over HTTP (its
-    # lexical request, words never seen), one of 47,599 took 21.7 s.
+    # (make bench-limit): a feed of 38,085 sentences took at most 16.1 s over HTTP (the
+    # claim map included), one of 47,599 took 21.7 s.
     max_sentences_considered: int = 40_000
     max_summary_sentences: int = 100
     max_summary_words: int = 10_000

@@ -390,7 +390,8 @@ def exact_int8_needs_asking(machine: str, cpu_flags: str | None) -> bool:
 
     On an x86-64 CPU without VNNI its default u8s8 kernel saturates 16-bit sums, so the
     same text got other embeddings, and other rankings, than on a CPU with VNNI (the
-    README's example failed on one). ``session.x64quantprecision`` makes it exact there,
+    README's example, written down on one kind, failed on the other).
+    ``session.x64quantprecision`` makes it exact there,
     but it also halves the encoder's speed where VNNI computes exactly anyway (2.2 against
     4.2 ms a sentence, identical vectors): asked for only where it is needed, and where
     the flags are unknown.
