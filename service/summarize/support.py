@@ -139,7 +139,7 @@ def _verdicts(
     with none that agrees, from ``edges`` (rows, columns, similarities) ranked most
     similar first; ``rule`` is (topic floor, same-claim threshold)."""
     rows, columns, values = edges
-    support: list[list[Match]] = [[] for _ in range(len(texts))]
+    support: list[list[Match]] = [[] for _ in range(len(articles))]  # shape checked
     settled: set[tuple[int, int]] = set()  # (row, article) with a supporting match
     doubted: dict[tuple[int, int], Dissent] = {}
     for row, column, value in zip(rows.tolist(), columns.tolist(), values.tolist(), strict=True):
