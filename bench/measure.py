@@ -276,7 +276,10 @@ class _Bodies:
 
     def __init__(self, articles: list[dict[str, str]]) -> None:
         self.articles = articles
-        self.fixed = {label: body_of(articles, sim) for label, sim in OPTIONS}
+        # Unseen bodies are made per request; the claim map's takes no summary options.
+        self.fixed = {
+            label: body_of(articles, sim) for label, sim in OPTIONS if label not in (UNSEEN, CLAIMS)
+        }
         self.fixed[CLAIMS] = json.dumps({"articles": articles}).encode("utf-8")
         self._unseen = itertools.count(1)
 
